@@ -1,0 +1,7 @@
+/** Unit tests: they sit beside the code they cover. */
+module.exports = {
+  ...require('./jest.shared'),
+  rootDir: '.',
+  roots: ['<rootDir>/src'],
+  testRegex: '\\.spec\\.ts$',
+};

@@ -1,0 +1,12 @@
+/**
+ * Shared by the unit and e2e configurations. jose, oauth4webapi and eventsource ship as ES
+ * modules only; jest runs CommonJS, so ts-jest transpiles them too.
+ */
+const ESM_PACKAGES = ['jose', 'oauth4webapi', 'eventsource', 'eventsource-parser'];
+
+module.exports = {
+  moduleFileExtensions: ['js', 'mjs', 'json', 'ts'],
+  transform: { '^.+\\.(t|m?j)s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
+  testEnvironment: 'node',
+};

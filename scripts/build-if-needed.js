@@ -1,0 +1,21 @@
+// `npm start` runs this first: it builds when dist/ is missing or older than a source file.
+const { execSync } = require('node:child_process');
+const { existsSync, readdirSync, statSync } = require('node:fs');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+const entry = join(root, 'dist/src/main.js');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+const sources = Math.max(newestSource(join(root, 'src')), statSync(join(root, 'ormconfig.ts')).mtimeMs);
+if (!existsSync(entry) || statSync(entry).mtimeMs < sources) {
+  execSync('npx nest build', { cwd: root, stdio: 'inherit' });
+}

@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthorizationModule } from './authorization/authorization.module';
+import { ClientsModule } from './clients/clients.module';
+import { CommonModule } from './common/common.module';
+import { OAuthErrorFilter } from './common/errors/oauth-error.filter';
+import { AppConfig, loadConfig } from './config/app-config';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { loggerOptions } from './logging/logger-options';
+import { ResourceModule } from './resource/resource.module';
+import { RevocationModule } from './revocation/revocation.module';
+import { TokensModule } from './tokens/tokens.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  /** The whole server for one configuration; `main.ts` and the e2e tests both build it here. */
+  static forRoot(config: AppConfig = loadConfig(process.env)): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        CommonModule,
+        DatabaseModule,
+        RevocationModule,
+        ClientsModule,
+        UsersModule,
+        AuthorizationModule,
+        TokensModule,
+        ResourceModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: OAuthErrorFilter }],
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TimeColumn } from '../database/columns';
+
+/**
+ * An authorization code, stored only as its SHA-256. Written by the authorize endpoint,
+ * redeemed once by the token endpoint (`consumedAt`), which records the family it started.
+ */
+@Entity({ name: 'authorization_codes' })
+export class AuthorizationCode {
+  @PrimaryColumn('varchar', { name: 'code_hash', length: 64 })
+  codeHash: string;
+
+  @Column('varchar', { name: 'client_id', length: 64 })
+  clientId: string;
+
+  @Column('varchar', { name: 'user_id', length: 64 })
+  userId: string;
+
+  @Column('text', { name: 'redirect_uri' })
+  redirectUri: string;
+
+  @Column('text', { name: 'scope' })
+  scope: string;
+
+  /** PKCE S256 challenge (RFC 7636). */
+  @Column('varchar', { name: 'code_challenge', length: 128 })
+  codeChallenge: string;
+
+  @TimeColumn('auth_time')
+  authTime: Date;
+
+  @TimeColumn('expires_at')
+  expiresAt: Date;
+
+  @TimeColumn('consumed_at', { nullable: true })
+  consumedAt: Date | null;
+
+  /** The token family (`sid`) the redemption started: a replay revokes it. */
+  @Column('varchar', { name: 'family_id', length: 64, nullable: true })
+  familyId: string | null;
+
+  @TimeColumn('created_at')
+  createdAt: Date;
+}

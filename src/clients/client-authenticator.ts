@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { OAuthError } from '../common/errors/oauth-error';
+import type { AuthenticatedClient } from './authenticated-client';
+import type { Client } from './client.entity';
+import { clientSecretMatches } from './client-secrets';
+import { ClientsService } from './clients.service';
+
+/** The parts of a request that carry client credentials. */
+export interface ClientCredentialsInput {
+  authorization?: string;
+  body: Record<string, unknown>;
+}
+
+const BAD_CLIENT = 'client authentication failed';
+
+/**
+ * Resolves exactly one client authentication method (RFC 6749 §2.3): `client_secret_basic`,
+ * `client_secret_post`, or `none` for a public client; anything else is `invalid_client`.
+ * Unknown client and wrong secret get the same answer: no oracle.
+ */
+@Injectable()
+export class ClientAuthenticator {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async authenticate(input: ClientCredentialsInput): Promise<AuthenticatedClient> {
+    const basic = parseBasic(input.authorization);
+    const bodyId = stringField(input.body, 'client_id');
+    const bodySecret = stringField(input.body, 'client_secret');
+
+    if (basic && bodySecret !== undefined) {
+      throw new OAuthError('invalid_request', 'use exactly one client authentication method');
+    }
+    if (basic && bodyId !== undefined && bodyId !== basic.clientId) {
+      throw new OAuthError('invalid_request', 'client_id in the body differs from the authenticated client');
+    }
+
+    const method = basic ? 'client_secret_basic' : bodySecret !== undefined ? 'client_secret_post' : 'none';
+    const clientId = basic?.clientId ?? bodyId;
+    if (!clientId) throw new OAuthError('invalid_client', 'client authentication is required');
+
+    const client = await this.clients.findById(clientId);
+    if (!client || client.tokenEndpointAuthMethod !== method) {
+      throw new OAuthError('invalid_client', BAD_CLIENT, `client ${clientId}: unknown, or not registered for ${method}`);
+    }
+    if (method !== 'none') {
+      const secret = basic?.clientSecret ?? bodySecret ?? '';
+      if (!clientSecretMatches(client, secret, this.clock.now())) {
+        throw new OAuthError('invalid_client', BAD_CLIENT, `client ${clientId}: wrong secret`);
+      }
+    }
+    return toAuthenticatedClient(client);
+  }
+}
+
+export function toAuthenticatedClient(client: Client): AuthenticatedClient {
+  return {
+    clientId: client.clientId,
+    clientName: client.clientName,
+    isConfidential: client.tokenEndpointAuthMethod !== 'none',
+    authMethod: client.tokenEndpointAuthMethod,
+    grantTypes: client.grantTypes,
+    scopes: client.scope.split(' ').filter(Boolean),
+    redirectUris: client.redirectUris,
+  };
+}
+
+/** RFC 6749 §2.3.1: id and secret are form-encoded before Basic encoding. */
+function parseBasic(header?: string): { clientId: string; clientSecret: string } | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!match) {
+    if (header && /^Basic\b/i.test(header)) throw new OAuthError('invalid_client', 'malformed Basic credentials');
+    return undefined;
+  }
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw new OAuthError('invalid_client', 'malformed Basic credentials');
+  try {
+    return { clientId: formDecode(decoded.slice(0, colon)), clientSecret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
+    throw new OAuthError('invalid_client', 'malformed Basic credentials');
+  }
+}
+
+function formDecode(value: string): string {
+  return decodeURIComponent(value.replace(/\+/g, ' '));
+}
+
+function stringField(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body?.[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new OAuthError('invalid_request', `${name} must be a single string`);
+  return value;
+}

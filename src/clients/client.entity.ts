@@ -1,0 +1,52 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TimeColumn, jsonText } from '../database/columns';
+
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
+
+/** A registered OAuth client. Column names follow RFC 7591 metadata. */
+@Entity({ name: 'clients' })
+export class Client {
+  @PrimaryColumn('varchar', { name: 'client_id', length: 64 })
+  clientId: string;
+
+  @Column('varchar', { name: 'client_name', length: 200 })
+  clientName: string;
+
+  @Column('text', { name: 'redirect_uris', transformer: jsonText })
+  redirectUris: string[];
+
+  @Column('text', { name: 'grant_types', transformer: jsonText })
+  grantTypes: GrantType[];
+
+  /** Space-separated scope tokens the client may ask for. */
+  @Column('text', { name: 'scope' })
+  scope: string;
+
+  @Column('varchar', { name: 'token_endpoint_auth_method', length: 32 })
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+
+  @Column('boolean', { name: 'skip_consent', default: false })
+  skipConsent: boolean;
+
+  /** SHA-256 of the current secret; null for public clients. */
+  @Column('varchar', { name: 'secret_hash', length: 64, nullable: true })
+  secretHash: string | null;
+
+  /** The secret before the last rotation, valid until `previousSecretExpiresAt`. */
+  @Column('varchar', { name: 'previous_secret_hash', length: 64, nullable: true })
+  previousSecretHash: string | null;
+
+  @TimeColumn('previous_secret_expires_at', { nullable: true })
+  previousSecretExpiresAt: Date | null;
+
+  @TimeColumn('created_at')
+  createdAt: Date;
+
+  @TimeColumn('updated_at')
+  updatedAt: Date;
+
+  get isConfidential(): boolean {
+    return this.tokenEndpointAuthMethod !== 'none';
+  }
+}

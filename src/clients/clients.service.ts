@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { addSeconds, Clock } from '../common/clock';
+import { RandomSource } from '../common/crypto/random';
+import { Client, GrantType, TokenEndpointAuthMethod } from './client.entity';
+import { hashClientSecret } from './client-secrets';
+
+export interface ClientMetadata {
+  clientName: string;
+  redirectUris: string[];
+  grantTypes: GrantType[];
+  scope: string;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  skipConsent: boolean;
+}
+
+/** A client with the secret that was just generated for it; the only time a secret is seen. */
+export interface ClientWithSecret {
+  client: Client;
+  clientSecret?: string;
+}
+
+/** Registration and lifecycle of clients. Secrets leave this service once, and are stored hashed. */
+@Injectable()
+export class ClientsService {
+  constructor(
+    @InjectRepository(Client) private readonly clients: Repository<Client>,
+    private readonly clock: Clock,
+    private readonly random: RandomSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(metadata: ClientMetadata): Promise<ClientWithSecret> {
+    const now = this.clock.now();
+    const clientSecret = metadata.tokenEndpointAuthMethod === 'none' ? undefined : this.random.token();
+    const client = this.clients.create({
+      ...metadata,
+      clientId: this.random.id(),
+      secretHash: clientSecret ? hashClientSecret(clientSecret) : null,
+      previousSecretHash: null,
+      previousSecretExpiresAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.clients.insert(client);
+    return { client, clientSecret };
+  }
+
+  findById(clientId: string): Promise<Client | null> {
+    return this.clients.findOneBy({ clientId });
+  }
+
+  /** A page of clients, oldest first. */
+  async list(offset: number, limit: number): Promise<{ items: Client[]; total: number }> {
+    const [items, total] = await this.clients.findAndCount({
+      order: { createdAt: 'ASC', clientId: 'ASC' },
+      skip: offset,
+      take: limit,
+    });
+    return { items, total };
+  }
+
+  /** Applies a partial update; null when there is no such client. */
+  async update(clientId: string, changes: Partial<ClientMetadata>): Promise<Client | null> {
+    const client = await this.findById(clientId);
+    if (!client) return null;
+    Object.assign(client, changes, { updatedAt: this.clock.now() });
+    if (client.tokenEndpointAuthMethod === 'none') {
+      client.secretHash = null;
+      client.previousSecretHash = null;
+      client.previousSecretExpiresAt = null;
+    }
+    await this.clients.save(client);
+    return client;
+  }
+
+  /**
+   * Issues a new secret. The old one keeps working for CLIENT_SECRET_ROTATION_OVERLAP seconds
+   * (or `overlapSeconds`), so a deployment can roll out the new one without downtime.
+   */
+  async rotateSecret(clientId: string, overlapSeconds?: number): Promise<ClientWithSecret | null> {
+    const client = await this.findById(clientId);
+    if (!client) return null;
+    const now = this.clock.now();
+    const overlap = overlapSeconds ?? this.config.clientSecretRotationOverlapSeconds;
+    const clientSecret = this.random.token();
+    client.previousSecretHash = overlap > 0 ? client.secretHash : null;
+    client.previousSecretExpiresAt = overlap > 0 ? addSeconds(now, overlap) : null;
+    client.secretHash = hashClientSecret(clientSecret);
+    client.updatedAt = now;
+    await this.clients.save(client);
+    return { client, clientSecret };
+  }
+
+  /** True when a client was deleted. */
+  async delete(clientId: string): Promise<boolean> {
+    const result = await this.clients.delete({ clientId });
+    return (result.affected ?? 0) > 0;
+  }
+}

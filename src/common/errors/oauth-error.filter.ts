@@ -1,0 +1,47 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { OAUTH_ERROR_STATUS, OAuthError } from './oauth-error';
+
+/** RFC 6749 §5.2 JSON for every `OAuthError`, with the RFC 6750 / RFC 7235 challenge where one is due. */
+@Catch(OAuthError)
+export class OAuthErrorFilter implements ExceptionFilter<OAuthError> {
+  private readonly logger = new Logger('OAuth');
+
+  catch(error: OAuthError, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const status = OAUTH_ERROR_STATUS[error.code] ?? 400;
+    this.logger.log({ msg: 'oauth error', code: error.code, detail: error.detail, path: req.path });
+    const challenge = challengeFor(error, req);
+    if (challenge) res.setHeader('WWW-Authenticate', challenge);
+    res
+      .status(status)
+      .setHeader('Cache-Control', 'no-store')
+      .setHeader('Pragma', 'no-cache')
+      .json({ error: error.code, error_description: error.description });
+  }
+}
+
+/** Basic for a failed client authentication, Bearer for a bad or insufficient access token. */
+export function challengeFor(error: OAuthError, req: Request): string | undefined {
+  if (error.code === 'invalid_client') {
+    // RFC 6749 §5.2: answer with the scheme the client tried; Basic is our default.
+    return 'Basic realm="oauth", charset="UTF-8"';
+  }
+  if (error.code === 'invalid_token' || error.code === 'insufficient_scope') {
+    const presented = /^Bearer\s/i.test(req.headers.authorization ?? '');
+    const params = [`realm="api"`];
+    // RFC 6750 §3.1: a request without a token gets a challenge with no error code.
+    if (presented || error.code === 'insufficient_scope') {
+      params.push(`error="${error.code}"`, `error_description="${quote(error.description)}"`);
+    }
+    if (error.scope) params.push(`scope="${quote(error.scope)}"`);
+    return `Bearer ${params.join(', ')}`;
+  }
+  return undefined;
+}
+
+function quote(value: string): string {
+  return value.replace(/["\\]/g, '');
+}

@@ -1,0 +1,79 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { Environment } from './environment';
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string } // path ':memory:' for an in-memory database
+  | { type: 'postgres'; url: string; schema?: string };
+
+/** The validated, typed configuration. Nothing else in the project reads `process.env`. */
+export abstract class AppConfig {
+  abstract readonly port: number;
+  abstract readonly host: string;
+  abstract readonly issuer: string;
+  abstract readonly database: DatabaseConfig;
+  /** Undefined closes the admin API to bootstrap-key callers. */
+  abstract readonly adminApiKey?: string;
+  abstract readonly accessTokenTtlSeconds: number;
+  abstract readonly accessTokenAudience: string;
+  abstract readonly refreshTokenIdleTtlSeconds: number;
+  abstract readonly refreshTokenAbsoluteTtlSeconds: number;
+  abstract readonly refreshReuseGraceSeconds: number;
+  abstract readonly signingAlg: 'ES256' | 'EdDSA' | 'RS256';
+  abstract readonly keyEncryptionKey?: Buffer;
+  abstract readonly sessionTtlSeconds: number;
+  abstract readonly clientSecretRotationOverlapSeconds: number;
+  abstract readonly clockSkewSeconds: number;
+  abstract readonly logLevel: string;
+}
+
+/** A configuration problem an operator can fix; `main.ts` prints its message alone. */
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; throws `ConfigError` naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = plainToInstance(Environment, defined, { exposeDefaultValues: true });
+  const [problem] = validateSync(parsed, { forbidUnknownValues: false });
+  if (problem) {
+    const reason = Object.values(problem.constraints ?? {})[0] ?? 'is invalid';
+    throw new ConfigError(`${problem.property}: ${reason} (got "${String(env[problem.property])}")`);
+  }
+  return toAppConfig(parsed);
+}
+
+function toAppConfig(env: Environment): AppConfig {
+  const issuer = (env.ISSUER ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    issuer,
+    database: parseDatabaseUrl(env.DATABASE_URL),
+    adminApiKey: env.ADMIN_API_KEY,
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL,
+    accessTokenAudience: env.ACCESS_TOKEN_AUDIENCE ?? `${issuer}/api`,
+    refreshTokenIdleTtlSeconds: env.REFRESH_TOKEN_IDLE_TTL,
+    refreshTokenAbsoluteTtlSeconds: env.REFRESH_TOKEN_ABSOLUTE_TTL,
+    refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE,
+    signingAlg: env.SIGNING_ALG,
+    keyEncryptionKey: env.KEY_ENCRYPTION_KEY ? Buffer.from(env.KEY_ENCRYPTION_KEY, 'base64url') : undefined,
+    sessionTtlSeconds: env.SESSION_TTL,
+    clientSecretRotationOverlapSeconds: env.CLIENT_SECRET_ROTATION_OVERLAP,
+    clockSkewSeconds: env.CLOCK_SKEW,
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+/**
+ * `sqlite:<path>`, `sqlite::memory:`, or a PostgreSQL URL. A `schema` query parameter on a
+ * PostgreSQL URL selects the schema (the tests give each app its own).
+ */
+export function parseDatabaseUrl(databaseUrl: string): DatabaseConfig {
+  if (databaseUrl.startsWith('sqlite:')) {
+    return { type: 'sqlite', path: databaseUrl.slice('sqlite:'.length) };
+  }
+  const url = new URL(databaseUrl);
+  const schema = url.searchParams.get('schema') ?? undefined;
+  url.searchParams.delete('schema');
+  return { type: 'postgres', url: url.toString(), schema };
+}

@@ -1,0 +1,94 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+/**
+ * Every environment variable the server reads, with its default beside it.
+ * `../CONTRACT` variables first; the rest are this project's own knobs.
+ * Messages are written for an operator: they say what the variable accepts.
+ */
+export class Environment {
+  @Type(() => Number)
+  @IsInt({ message: 'must be an integer port number from 1 to 65535' })
+  @Min(1, { message: 'must be an integer port number from 1 to 65535' })
+  @Max(65535, { message: 'must be an integer port number from 1 to 65535' })
+  PORT = 3000;
+
+  @IsString()
+  @MinLength(1, { message: 'must be a host name or IP address to bind to' })
+  HOST = '127.0.0.1';
+
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s?#]+$/, {
+    message: 'must be an http(s) URL without query or fragment, e.g. https://auth.example.com',
+  })
+  ISSUER?: string;
+
+  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+    message: 'must be sqlite:<path>, sqlite::memory: or postgres://user@host:port/database',
+  })
+  DATABASE_URL = 'sqlite:./data/auth.sqlite';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters; leave it unset to close the admin API' })
+  ADMIN_API_KEY?: string;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of seconds from 1 to 86400' })
+  @Min(1, { message: 'must be a whole number of seconds from 1 to 86400' })
+  @Max(86400, { message: 'must be a whole number of seconds from 1 to 86400' })
+  ACCESS_TOKEN_TTL = 600;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1, { message: 'must be the resource API identifier, e.g. https://auth.example.com/api' })
+  ACCESS_TOKEN_AUDIENCE?: string;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of seconds, at least 1' })
+  @Min(1, { message: 'must be a whole number of seconds, at least 1' })
+  REFRESH_TOKEN_IDLE_TTL = 1_209_600;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of seconds, at least 1' })
+  @Min(1, { message: 'must be a whole number of seconds, at least 1' })
+  REFRESH_TOKEN_ABSOLUTE_TTL = 7_776_000;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of seconds from 0 (strict) to 300' })
+  @Min(0, { message: 'must be a whole number of seconds from 0 (strict) to 300' })
+  @Max(300, { message: 'must be a whole number of seconds from 0 (strict) to 300' })
+  REFRESH_REUSE_GRACE = 0;
+
+  // ---- project extensions -------------------------------------------------
+
+  @IsIn(['ES256', 'EdDSA', 'RS256'], { message: 'must be ES256, EdDSA or RS256' })
+  SIGNING_ALG: 'ES256' | 'EdDSA' | 'RS256' = 'ES256';
+
+  /** Encrypts private signing keys at rest (AES-256-GCM) when set. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'must be 32 random bytes in base64url (43 characters)' })
+  KEY_ENCRYPTION_KEY?: string;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of seconds, at least 60' })
+  @Min(60, { message: 'must be a whole number of seconds, at least 60' })
+  SESSION_TTL = 86_400;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of seconds from 0 to 2592000' })
+  @Min(0, { message: 'must be a whole number of seconds from 0 to 2592000' })
+  @Max(2_592_000, { message: 'must be a whole number of seconds from 0 to 2592000' })
+  CLIENT_SECRET_ROTATION_OVERLAP = 0;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of seconds from 0 to 300' })
+  @Min(0, { message: 'must be a whole number of seconds from 0 to 300' })
+  @Max(300, { message: 'must be a whole number of seconds from 0 to 300' })
+  CLOCK_SKEW = 5;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+  })
+  LOG_LEVEL = 'info';
+}

@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/app-config';
+
+// Globs keep modules independent: an entity or migration is picked up by living in the tree.
+// `{ts,js}` serves both the compiled server and the tests, which run from sources.
+const SRC = join(__dirname, '..');
+const ENTITIES = [join(SRC, '**/*.entity.{ts,js}')];
+const MIGRATIONS = [join(SRC, 'migrations/*.{ts,js}')];
+
+/**
+ * One definition of the store for the app, the tests and the TypeORM CLI (`ormconfig.ts`).
+ * The schema comes only from migrations: `synchronize` stays off.
+ */
+export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+  if (database.type === 'sqlite') {
+    if (database.path !== ':memory:') mkdirSync(dirname(database.path), { recursive: true });
+    return {
+      type: 'sqlite',
+      database: database.path,
+      // WAL lets readers run beside the writer; the busy timeout waits out a lock instead of failing.
+      enableWAL: database.path !== ':memory:',
+      busyTimeout: 5000,
+      entities: ENTITIES,
+      migrations: MIGRATIONS,
+      synchronize: false,
+      migrationsRun: false,
+      logging: false,
+    };
+  }
+  return {
+    type: 'postgres',
+    url: database.url,
+    schema: database.schema,
+    // Raw statements name tables unqualified; the search path points them at the schema.
+    extra: database.schema ? { options: `-c search_path=${database.schema}` } : undefined,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+  };
+}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { Clock } from '../common/clock';
+import { DenialKind, Revocation } from './revocation.entity';
+
+/** The PostgreSQL channel on which a new denial's `seq` is announced. */
+export const REVOCATIONS_CHANNEL = 'oauth_revocations';
+
+/**
+ * The durable, ordered log of access-token denials: the one source that every instance's
+ * in-memory deny set and the revocation feed read from.
+ */
+@Injectable()
+export class RevocationLogService {
+  constructor(
+    @InjectRepository(Revocation) private readonly revocations: Repository<Revocation>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Records that access tokens matching `kind`/`value` are refused until `expiresAt` (the
+   * latest `exp` such a token can carry), and announces it to the other instances.
+   */
+  async deny(kind: DenialKind, value: string, expiresAt: Date): Promise<Revocation> {
+    const row = this.revocations.create({ kind, value, expiresAt, createdAt: this.clock.now() });
+    await this.revocations.insert(row);
+    if (this.dataSource.options.type === 'postgres') {
+      await this.dataSource.query('SELECT pg_notify($1, $2)', [REVOCATIONS_CHANNEL, String(row.seq)]);
+    }
+    return row;
+  }
+
+  /** Denials after `seq` that are still in force, oldest first. */
+  since(seq: number, now: Date = this.clock.now(), limit = 1000): Promise<Revocation[]> {
+    return this.revocations
+      .createQueryBuilder('r')
+      .where('r.seq > :seq AND r.expires_at > :now', { seq, now: now.getTime() })
+      .orderBy('r.seq', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /** Forgets denials whose tokens have all expired. */
+  async purgeExpired(now: Date = this.clock.now()): Promise<number> {
+    const result = await this.revocations
+      .createQueryBuilder()
+      .delete()
+      .where('expires_at <= :now', { now: now.getTime() })
+      .execute();
+    return result.affected ?? 0;
+  }
+}

@@ -1,0 +1,13 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Revocation } from './revocation.entity';
+import { RevocationLogService } from './revocation-log.service';
+
+/** Denials of access tokens: the durable log, each instance's in-memory deny set, and the feed. */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([Revocation])],
+  providers: [RevocationLogService],
+  exports: [RevocationLogService],
+})
+export class RevocationModule {}
