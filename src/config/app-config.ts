@@ -25,6 +25,9 @@ export abstract class AppConfig {
   abstract readonly clientSecretRotationOverlapSeconds: number;
   abstract readonly clockSkewSeconds: number;
   abstract readonly logLevel: string;
+  abstract readonly loginThrottleWindowSeconds: number;
+  abstract readonly loginMaxFailuresPerAccount: number;
+  abstract readonly loginMaxFailuresPerIp: number;
 }
 
 /** A configuration problem an operator can fix; `main.ts` prints its message alone. */
@@ -61,6 +64,9 @@ function toAppConfig(env: Environment): AppConfig {
     clientSecretRotationOverlapSeconds: env.CLIENT_SECRET_ROTATION_OVERLAP,
     clockSkewSeconds: env.CLOCK_SKEW,
     logLevel: env.LOG_LEVEL,
+    loginThrottleWindowSeconds: env.LOGIN_THROTTLE_WINDOW,
+    loginMaxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    loginMaxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
   };
 }
 
