@@ -13,6 +13,8 @@ export const REVOCATIONS_CHANNEL = 'oauth_revocations';
  */
 @Injectable()
 export class RevocationLogService {
+  private readonly listeners = new Set<(row: Revocation) => void>();
+
   constructor(
     @InjectRepository(Revocation) private readonly revocations: Repository<Revocation>,
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -25,11 +27,27 @@ export class RevocationLogService {
    */
   async deny(kind: DenialKind, value: string, expiresAt: Date): Promise<Revocation> {
     const row = this.revocations.create({ kind, value, expiresAt, createdAt: this.clock.now() });
-    await this.revocations.insert(row);
     if (this.dataSource.options.type === 'postgres') {
-      await this.dataSource.query('SELECT pg_notify($1, $2)', [REVOCATIONS_CHANNEL, String(row.seq)]);
+      await this.dataSource.transaction(async (manager) => {
+        // Denials commit in `seq` order, so a reader that has seen seq N has seen every seq
+        // below it: the feed's ids only grow and `since(lastSeq)` never skips a row. The lock
+        // blocks only other writers of this table, never readers.
+        await manager.query('LOCK TABLE revocations IN SHARE ROW EXCLUSIVE MODE');
+        await manager.insert(Revocation, row);
+        // Delivered on commit.
+        await manager.query('SELECT pg_notify($1, $2)', [REVOCATIONS_CHANNEL, String(row.seq)]);
+      });
+    } else {
+      await this.revocations.insert(row);
     }
+    for (const listener of this.listeners) listener(row);
     return row;
+  }
+
+  /** Calls `listener` with every denial this instance records, right after it is stored. */
+  onDenied(listener: (row: Revocation) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Denials after `seq` that are still in force, oldest first. */

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DenyListService } from './deny-list.service';
 import { Revocation } from './revocation.entity';
 import { RevocationLogService } from './revocation-log.service';
 
@@ -7,7 +8,7 @@ import { RevocationLogService } from './revocation-log.service';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Revocation])],
-  providers: [RevocationLogService],
-  exports: [RevocationLogService],
+  providers: [RevocationLogService, DenyListService],
+  exports: [RevocationLogService, DenyListService],
 })
 export class RevocationModule {}

@@ -1,0 +1,178 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Client as PgClient } from 'pg';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { DeniableToken, Denial, DenySet } from './deny-set';
+import { Revocation } from './revocation.entity';
+import { REVOCATIONS_CHANNEL, RevocationLogService } from './revocation-log.service';
+
+/** sqlite has no push: poll this often, so another instance's denial lands within the second. */
+const SQLITE_POLL_MS = 200;
+/** On PostgreSQL NOTIFY pushes; the poll only covers a dropped listener connection. */
+const POSTGRES_SAFETY_POLL_MS = 5_000;
+const PURGE_INTERVAL_MS = 10_000;
+const LISTEN_RETRY_MAX_MS = 10_000;
+
+/**
+ * This instance's in-memory copy of the revocation log: every denial still in force, so the
+ * guards refuse a revoked token without a database query per request. It loads the log at
+ * start and then follows it (LISTEN/NOTIFY on PostgreSQL, polling on sqlite); the revocation
+ * feed streams the same rows, in `seq` order, to resource servers elsewhere.
+ */
+@Injectable()
+export class DenyListService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(DenyListService.name);
+  private readonly denials = new DenySet();
+  /** The rows in force, in `seq` order: the feed's snapshot. */
+  private readonly rows = new Map<number, Revocation>();
+  private readonly subscribers = new Set<(row: Revocation) => void>();
+  private lastSeq = 0;
+  private catchingUp?: Promise<void>;
+  private catchUpAgain = false;
+  private timers: NodeJS.Timeout[] = [];
+  private listener?: PgClient;
+  private listenRetryMs = 250;
+  private stopped = false;
+
+  constructor(
+    private readonly log: RevocationLogService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.catchUp();
+    // This instance's own denials count at once, before any poll or notification.
+    this.log.onDenied((row) => {
+      this.denials.add(toDenial(row));
+      void this.requestCatchUp();
+    });
+    const postgres = this.config.database.type === 'postgres';
+    if (postgres) await this.listen();
+    this.every(postgres ? POSTGRES_SAFETY_POLL_MS : SQLITE_POLL_MS, () => this.requestCatchUp());
+    this.every(PURGE_INTERVAL_MS, async () => this.purge());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.subscribers.clear();
+    await this.listener?.end().catch(() => undefined);
+    await this.catchingUp;
+  }
+
+  /** The denial that refuses this token now, if any. No I/O. */
+  match(token: DeniableToken): Denial | undefined {
+    return this.denials.match(token, this.clock.now().getTime());
+  }
+
+  /** The denials in force after `seq`, oldest first (the feed's snapshot). */
+  snapshot(afterSeq = 0): Revocation[] {
+    const now = this.clock.now().getTime();
+    return [...this.rows.values()].filter((row) => row.seq > afterSeq && row.expiresAt.getTime() > now);
+  }
+
+  /** The seq of the newest row this instance has seen. */
+  get lastSeenSeq(): number {
+    return this.lastSeq;
+  }
+
+  /**
+   * Calls `subscriber` with every new denial, in `seq` order, from any instance. Pair it with
+   * `snapshot()` in the same tick to miss nothing. Returns the unsubscribe function.
+   */
+  subscribe(subscriber: (row: Revocation) => void): () => void {
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
+  }
+
+  /** Reads the log past `lastSeq` now; concurrent requests fold into one more read. */
+  requestCatchUp(): Promise<void> {
+    if (this.catchingUp) {
+      this.catchUpAgain = true;
+      return this.catchingUp;
+    }
+    this.catchingUp = (async () => {
+      try {
+        do {
+          this.catchUpAgain = false;
+          await this.catchUp();
+        } while (this.catchUpAgain && !this.stopped);
+      } catch (error) {
+        this.logger.warn(`revocation log read failed: ${String(error)}`);
+      } finally {
+        this.catchingUp = undefined;
+      }
+    })();
+    return this.catchingUp;
+  }
+
+  private async catchUp(): Promise<void> {
+    for (;;) {
+      const batch = await this.log.since(this.lastSeq);
+      for (const row of batch) this.apply(row);
+      if (batch.length < 1000) return;
+    }
+  }
+
+  private apply(row: Revocation): void {
+    if (row.seq <= this.lastSeq) return;
+    this.lastSeq = row.seq;
+    this.rows.set(row.seq, row);
+    this.denials.add(toDenial(row));
+    for (const subscriber of this.subscribers) subscriber(row);
+  }
+
+  private purge(): void {
+    const now = this.clock.now().getTime();
+    this.denials.purgeExpired(now);
+    for (const [seq, row] of this.rows) if (row.expiresAt.getTime() <= now) this.rows.delete(seq);
+  }
+
+  /** A dedicated connection that LISTENs; on loss it reconnects with backoff and catches up. */
+  private async listen(): Promise<void> {
+    const database = this.config.database;
+    if (database.type !== 'postgres' || this.stopped) return;
+    const client = new PgClient({
+      connectionString: database.url,
+      ...(database.schema ? { options: `-c search_path=${database.schema}` } : {}),
+    });
+    client.on('notification', () => void this.requestCatchUp());
+    client.on('error', (error) => {
+      this.logger.warn(`revocation listener lost: ${error.message}`);
+      void client.end().catch(() => undefined);
+      this.scheduleListen();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${REVOCATIONS_CHANNEL}`);
+      this.listener = client;
+      this.listenRetryMs = 250;
+      // Whatever was announced while no one listened.
+      void this.requestCatchUp();
+    } catch (error) {
+      this.logger.warn(`revocation listener failed to start: ${String(error)}`);
+      await client.end().catch(() => undefined);
+      this.scheduleListen();
+    }
+  }
+
+  private scheduleListen(): void {
+    if (this.stopped) return;
+    this.listener = undefined;
+    const delay = this.listenRetryMs;
+    this.listenRetryMs = Math.min(this.listenRetryMs * 2, LISTEN_RETRY_MAX_MS);
+    const timer = setTimeout(() => void this.listen(), delay);
+    timer.unref();
+  }
+
+  private every(intervalMs: number, task: () => unknown): void {
+    const timer = setInterval(() => void task(), intervalMs);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}
+
+function toDenial(row: Revocation): Denial {
+  return { kind: row.kind, value: row.value, expiresAtMs: row.expiresAt.getTime(), createdAtMs: row.createdAt.getTime() };
+}
