@@ -1,0 +1,141 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
+import { AdminApi } from '../admin/admin-api.decorator';
+import { invalidBody } from '../admin/admin-validation.pipe';
+import type { Client } from './client.entity';
+import { clientMetadataProblems } from './client-metadata.rules';
+import { ClientMetadata, ClientsService } from './clients.service';
+import { ClientPage, ClientResponse, ClientWithSecretResponse } from './dto/client.response';
+import { CreateClientDto } from './dto/create-client.dto';
+import { ListClientsQuery } from './dto/list-clients.query';
+import { RotateSecretDto } from './dto/rotate-secret.dto';
+import { UpdateClientDto } from './dto/update-client.dto';
+
+/** Registration and lifecycle of OAuth clients (RFC 7591 metadata names). */
+@AdminApi('admin: clients')
+@ApiBadRequestResponse({ description: 'Invalid body or query: `message` lists each bad field' })
+@Controller('admin/clients')
+export class AdminClientsController {
+  constructor(private readonly clients: ClientsService) {}
+
+  @Post()
+  @Header('Cache-Control', 'no-store')
+  @ApiCreatedResponse({ type: ClientWithSecretResponse, description: 'client_secret is shown this once' })
+  async create(@Body() body: CreateClientDto): Promise<ClientWithSecretResponse> {
+    const metadata: ClientMetadata = {
+      clientName: body.client_name,
+      redirectUris: body.redirect_uris ?? [],
+      grantTypes: body.grant_types ?? ['authorization_code'],
+      scope: body.scope,
+      tokenEndpointAuthMethod: body.token_endpoint_auth_method ?? 'client_secret_basic',
+      skipConsent: body.skip_consent ?? false,
+    };
+    assertCoherent(metadata);
+    const { client, clientSecret } = await this.clients.create(metadata);
+    return ClientWithSecretResponse.withSecret(client, clientSecret);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ClientPage })
+  async list(@Query() query: ListClientsQuery): Promise<ClientPage> {
+    const { items, total } = await this.clients.list(query.offset, query.limit);
+    return { items: items.map((client) => ClientResponse.from(client)), total, offset: query.offset, limit: query.limit };
+  }
+
+  @Get(':client_id')
+  @ApiOkResponse({ type: ClientResponse })
+  @ApiNotFoundResponse()
+  async findOne(@Param('client_id') clientId: string): Promise<ClientResponse> {
+    return ClientResponse.from(await this.existing(clientId));
+  }
+
+  @Patch(':client_id')
+  @ApiOkResponse({ type: ClientResponse })
+  @ApiNotFoundResponse()
+  async update(@Param('client_id') clientId: string, @Body() body: UpdateClientDto): Promise<ClientResponse> {
+    const client = await this.existing(clientId);
+    const changes: Partial<ClientMetadata> = dropUndefined({
+      clientName: body.client_name,
+      redirectUris: body.redirect_uris,
+      grantTypes: body.grant_types,
+      scope: body.scope,
+      tokenEndpointAuthMethod: body.token_endpoint_auth_method,
+      skipConsent: body.skip_consent,
+    });
+    const merged = { ...metadataOf(client), ...changes };
+    if ((merged.tokenEndpointAuthMethod === 'none') !== (client.tokenEndpointAuthMethod === 'none')) {
+      // A public client has no secret to keep and a confidential one must have one: register anew.
+      throw invalidBody(['token_endpoint_auth_method cannot switch between public (none) and confidential']);
+    }
+    assertCoherent(merged);
+    const updated = await this.clients.update(clientId, changes);
+    if (!updated) throw clientNotFound(clientId);
+    return ClientResponse.from(updated);
+  }
+
+  @Delete(':client_id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse()
+  async remove(@Param('client_id') clientId: string): Promise<void> {
+    if (!(await this.clients.delete(clientId))) throw clientNotFound(clientId);
+  }
+
+  @Post(':client_id/secret')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({ type: ClientWithSecretResponse, description: 'The new client_secret, shown this once' })
+  @ApiNotFoundResponse()
+  @ApiBadRequestResponse({ description: 'A public client has no secret to rotate' })
+  async rotateSecret(@Param('client_id') clientId: string, @Body() body: RotateSecretDto): Promise<ClientWithSecretResponse> {
+    const client = await this.existing(clientId);
+    if (!client.isConfidential) {
+      throw invalidBody(['a public client has no secret to rotate']);
+    }
+    const rotated = await this.clients.rotateSecret(clientId, body.overlap_seconds);
+    if (!rotated) throw clientNotFound(clientId);
+    return ClientWithSecretResponse.withSecret(rotated.client, rotated.clientSecret);
+  }
+
+  private async existing(clientId: string): Promise<Client> {
+    const client = await this.clients.findById(clientId);
+    if (!client) throw clientNotFound(clientId);
+    return client;
+  }
+}
+
+function metadataOf(client: Client): ClientMetadata {
+  return {
+    clientName: client.clientName,
+    redirectUris: client.redirectUris,
+    grantTypes: client.grantTypes,
+    scope: client.scope,
+    tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+    skipConsent: client.skipConsent,
+  };
+}
+
+function assertCoherent(metadata: ClientMetadata): void {
+  const problems = clientMetadataProblems(metadata);
+  if (problems.length > 0) throw invalidBody(problems);
+}
+
+function clientNotFound(clientId: string): NotFoundException {
+  return new NotFoundException(`no client ${clientId}`);
+}
+
+function dropUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,20 @@
+import type { ClientMetadata } from './clients.service';
+
+/**
+ * Rules that span several fields, checked on the whole metadata after defaults (create) or
+ * after merging the change (PATCH). Each message starts with the field it is about.
+ */
+export function clientMetadataProblems(metadata: ClientMetadata): string[] {
+  const problems: string[] = [];
+  const grants = new Set(metadata.grantTypes);
+  if (metadata.tokenEndpointAuthMethod === 'none' && grants.has('client_credentials')) {
+    problems.push('grant_types must not contain client_credentials for a public client (token_endpoint_auth_method none)');
+  }
+  if (grants.has('authorization_code') && metadata.redirectUris.length === 0) {
+    problems.push('redirect_uris must contain at least one URI when grant_types contains authorization_code');
+  }
+  if (grants.has('refresh_token') && !grants.has('authorization_code')) {
+    problems.push('grant_types must contain authorization_code when it contains refresh_token');
+  }
+  return problems;
+}

@@ -1,0 +1,57 @@
+import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { isKnownScope, parseScope, SCOPES_SUPPORTED } from '../../common/scopes';
+import { redirectUriProblem } from '../redirect-uri';
+
+/** Every entry of the array is a redirect URI this server accepts (see redirect-uri.ts). */
+export function IsRedirectUriList(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isRedirectUriList',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options,
+      validator: {
+        validate: (value: unknown) => Array.isArray(value) && firstRedirectUriProblem(value) === undefined,
+        defaultMessage: (args: ValidationArguments) =>
+          Array.isArray(args.value)
+            ? `${args.property}${firstRedirectUriProblem(args.value)}`
+            : `${args.property} must be an array of redirect URIs`,
+      },
+    });
+}
+
+function firstRedirectUriProblem(values: unknown[]): string | undefined {
+  for (const [index, value] of values.entries()) {
+    if (typeof value !== 'string') return `[${index}] must be a string`;
+    const problem = redirectUriProblem(value);
+    if (problem) return `[${index}] ${problem}`;
+  }
+  return undefined;
+}
+
+/** A space-separated list of distinct, known scope tokens (RFC 6749 §3.3). */
+export function IsKnownScopeList(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isKnownScopeList',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && scopeProblem(value) === undefined,
+        defaultMessage: (args: ValidationArguments) =>
+          `${args.property} ${typeof args.value === 'string' ? scopeProblem(args.value) : 'must be a string'}`,
+      },
+    });
+}
+
+function scopeProblem(value: string): string | undefined {
+  if (!/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(value)) {
+    return 'must be scope tokens separated by single spaces';
+  }
+  const tokens = parseScope(value);
+  const unknown = tokens.filter((token) => !isKnownScope(token));
+  if (unknown.length > 0) return `has unknown scopes: ${unknown.join(', ')} (known: ${SCOPES_SUPPORTED.join(' ')})`;
+  if (new Set(tokens).size !== tokens.length) return 'must not repeat a scope';
+  return undefined;
+}
