@@ -1,4 +1,28 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClientsModule } from '../clients/clients.module';
+import { UsersModule } from '../users/users.module';
+import { AuthorizationCode } from './authorization-code.entity';
+import { AuthorizationRequest } from './authorization-request.entity';
+import { AuthorizationRequestsRepository } from './authorization-requests.repository';
+import { AuthorizationService } from './authorization.service';
+import { AuthorizeController } from './authorize.controller';
+import { Consent } from './consent.entity';
+import { ConsentsRepository } from './consents.repository';
+import { LoginFailure } from './login-failure.entity';
+import { LoginThrottle } from './login-throttle';
+import { SessionsRepository } from './sessions.repository';
+import { UserSession } from './user-session.entity';
 
-@Module({})
+/** The authorization endpoint, the sign-in and consent pages, sessions and authorization codes. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([AuthorizationCode, AuthorizationRequest, UserSession, Consent, LoginFailure]),
+    ClientsModule,
+    UsersModule,
+  ],
+  controllers: [AuthorizeController],
+  providers: [AuthorizationService, AuthorizationRequestsRepository, SessionsRepository, ConsentsRepository, LoginThrottle],
+  exports: [AuthorizationService],
+})
 export class AuthorizationModule {}

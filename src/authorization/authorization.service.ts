@@ -1,0 +1,325 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { addSeconds, Clock } from '../common/clock';
+import { constantTimeEqual, hmacSha256, sha256 } from '../common/crypto/hashing';
+import { RandomSource } from '../common/crypto/random';
+import { OAuthError } from '../common/errors/oauth-error';
+import { parseScope } from '../common/scopes';
+import type { Client } from '../clients/client.entity';
+import { ClientsService } from '../clients/clients.service';
+import { AppConfig } from '../config/app-config';
+import type { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { AuthorizationCode } from './authorization-code.entity';
+import {
+  AuthorizationPageError,
+  AuthorizationParams,
+  Prompt,
+  redirectWith,
+  singleOrNothing,
+  trustedRedirect,
+  validateAuthorizationParams,
+} from './authorization-params';
+import { AuthorizationRequest } from './authorization-request.entity';
+import { AuthorizationRequestsRepository } from './authorization-requests.repository';
+import { ConsentsRepository } from './consents.repository';
+import { LoginThrottle } from './login-throttle';
+import { SessionsRepository } from './sessions.repository';
+import type { UserSession } from './user-session.entity';
+import { consentPage, errorPage, loginPage, logoutPage } from './views/pages';
+
+/** RFC 9700 §4.2.1 asks for short-lived codes; the contract fixes 60 s. */
+export const CODE_TTL_SECONDS = 60;
+/** How long a sign-in or consent page stays answerable. */
+export const REQUEST_TTL_SECONDS = 600;
+
+/** What the browser sent besides the form: its cookies and address. */
+export interface BrowserContext {
+  /** The random per-browser value in the CSRF cookie. */
+  browserId: string;
+  /** The sign-in session cookie, if any. */
+  sessionId?: string;
+  ip: string;
+}
+
+export type Outcome =
+  | { kind: 'redirect'; location: string }
+  | { kind: 'page'; status: number; html: string; retryAfterSeconds?: number };
+
+/** A sign-in also answers the new session, which the controller puts in a cookie. */
+export type LoginOutcome = Outcome & { session?: { id: string; expiresAt: Date } };
+
+interface SignedIn {
+  session: UserSession;
+  user: User;
+}
+
+/**
+ * The authorization endpoint's flow (RFC 6749 §4.1): validate the request, sign the user in,
+ * ask for consent when needed, and answer with a code bound to everything that was checked.
+ */
+@Injectable()
+export class AuthorizationService {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly users: UsersService,
+    private readonly requests: AuthorizationRequestsRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly consents: ConsentsRepository,
+    private readonly throttle: LoginThrottle,
+    @InjectRepository(AuthorizationCode) private readonly codes: Repository<AuthorizationCode>,
+    private readonly clock: Clock,
+    private readonly random: RandomSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** `GET /authorize`, or `POST` with the same parameters as a form (RFC 6749 §3.1). */
+  async authorize(query: Record<string, unknown>, browser: BrowserContext): Promise<Outcome> {
+    const client = await this.clients.findById(singleOrNothing(query, 'client_id') ?? '');
+    const redirectUri = trustedRedirect(query, client);
+    const state = singleOrNothing(query, 'state');
+    return this.redirectingErrors(redirectUri, state, async () => {
+      const params = validateAuthorizationParams(query, client!, redirectUri);
+      const signedIn = await this.signedIn(browser);
+      const now = this.clock.now();
+      const tooOld =
+        params.maxAgeSeconds !== undefined &&
+        signedIn !== null &&
+        now.getTime() - signedIn.session.authTime.getTime() > params.maxAgeSeconds * 1000;
+      if (!signedIn || tooOld || params.prompts.includes('login')) {
+        if (params.prompts.includes('none')) throw new OAuthError('login_required', 'the user must sign in');
+        const requestId = this.random.token();
+        await this.requests.create(requestId, params, now, addSeconds(now, REQUEST_TTL_SECONDS));
+        return this.page(200, loginPage({ clientName: client!.clientName, form: this.form(requestId, browser) }));
+      }
+      return this.continueSignedIn(client!, params, signedIn, browser);
+    });
+  }
+
+  /** The login form's answer. */
+  async submitLogin(body: Record<string, unknown>, browser: BrowserContext): Promise<LoginOutcome> {
+    const { requestId, request, client } = await this.pendingRequest(body, browser);
+    const form = this.form(requestId, browser);
+    const email = singleOrNothing(body, 'email');
+    const password = singleOrNothing(body, 'password');
+    const again = (status: number, error: string, retryAfterSeconds?: number): LoginOutcome => ({
+      kind: 'page',
+      status,
+      html: loginPage({ clientName: client.clientName, form, email, error }),
+      retryAfterSeconds,
+    });
+    if (!email || !password) return again(400, 'Enter your email and password.');
+
+    const now = this.clock.now();
+    const retryAfter = await this.throttle.retryAfterSeconds(email, browser.ip, now);
+    if (retryAfter > 0) {
+      return again(429, `Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`, retryAfter);
+    }
+    const user = await this.users.verifyCredentials(email, password);
+    if (!user) {
+      await this.throttle.recordFailure(email, browser.ip, now);
+      // One message for an unknown email and a wrong password: no account enumeration.
+      return again(400, 'Wrong email or password.');
+    }
+    await this.throttle.clearAccount(email);
+
+    // A new session id at every sign-in (no session fixation); the old one ends.
+    if (browser.sessionId) await this.sessions.delete(browser.sessionId);
+    const sessionId = this.random.token();
+    const expiresAt = addSeconds(now, this.config.sessionTtlSeconds);
+    const session = await this.sessions.create(sessionId, user.id, now, expiresAt);
+
+    const params = paramsOf(request);
+    const outcome = await this.redirectingErrors(request.redirectUri, request.state ?? undefined, () =>
+      this.continueSignedIn(client, params, { session, user }, browser, { requestId, request }),
+    );
+    return { ...outcome, session: { id: sessionId, expiresAt } };
+  }
+
+  /** The consent form's answer: `decision=allow` or `decision=deny`. */
+  async submitConsent(body: Record<string, unknown>, browser: BrowserContext): Promise<Outcome> {
+    const { request, client } = await this.pendingRequest(body, browser);
+    const signedIn = await this.signedIn(browser);
+    if (!signedIn || request.userId === null || signedIn.user.id !== request.userId) {
+      throw new AuthorizationPageError(403, 'Not signed in', 'Your sign-in has ended. Go back to the application and try again.');
+    }
+    const decision = singleOrNothing(body, 'decision');
+    if (decision !== 'allow' && decision !== 'deny') {
+      throw new AuthorizationPageError(400, 'Invalid form', 'Choose Allow or Deny.');
+    }
+    await this.finish(request);
+    const params = paramsOf(request);
+    return this.redirectingErrors(request.redirectUri, request.state ?? undefined, async () => {
+      if (decision === 'deny') throw new OAuthError('access_denied', 'the user denied the request');
+      await this.consents.grant(signedIn.user.id, client.clientId, params.scopes, this.clock.now());
+      return this.issueCode(params, signedIn);
+    });
+  }
+
+  /** `GET /logout`: a page with the sign-out form, when signed in. */
+  async logoutForm(browser: BrowserContext): Promise<Outcome> {
+    const signedIn = await this.signedIn(browser);
+    return this.page(200, logoutPage({ csrfToken: signedIn ? this.csrfToken(browser, 'logout') : undefined }));
+  }
+
+  /** `POST /logout`: ends the session, if the form's CSRF token belongs to this browser. */
+  async logout(body: Record<string, unknown>, browser: BrowserContext): Promise<Outcome> {
+    this.checkCsrf(body, browser, 'logout');
+    if (browser.sessionId) await this.sessions.delete(browser.sessionId);
+    return this.page(200, logoutPage({ signedOut: true }));
+  }
+
+  /** Ends every sign-in session of a user (for an operator revoking a user's access). */
+  endSessionsOf(userId: string): Promise<number> {
+    return this.sessions.deleteForUser(userId);
+  }
+
+  private async continueSignedIn(
+    client: Client,
+    params: AuthorizationParams,
+    signedIn: SignedIn,
+    browser: BrowserContext,
+    pending?: { requestId: string; request: AuthorizationRequest },
+  ): Promise<Outcome> {
+    const needsConsent =
+      !client.skipConsent &&
+      (params.prompts.includes('consent') || !(await this.consents.covers(signedIn.user.id, client.clientId, params.scopes)));
+    if (needsConsent) {
+      if (params.prompts.includes('none')) throw new OAuthError('consent_required', 'the user must consent');
+      let requestId = pending?.requestId;
+      if (pending) {
+        await this.requests.bindUser(pending.request.idHash, signedIn.user.id);
+      } else {
+        const now = this.clock.now();
+        requestId = this.random.token();
+        const request = await this.requests.create(requestId, params, now, addSeconds(now, REQUEST_TTL_SECONDS));
+        await this.requests.bindUser(request.idHash, signedIn.user.id);
+      }
+      return this.page(
+        200,
+        consentPage({
+          clientName: client.clientName,
+          scopes: params.scopes,
+          userEmail: signedIn.user.email,
+          form: this.form(requestId!, browser),
+        }),
+      );
+    }
+    if (pending) await this.finish(pending.request);
+    return this.issueCode(params, signedIn);
+  }
+
+  /** RFC 6749 §4.1.2 and RFC 9207: a fresh code, stored as its hash, bound to what was checked. */
+  private async issueCode(params: AuthorizationParams, signedIn: SignedIn): Promise<Outcome> {
+    const code = this.random.token();
+    const now = this.clock.now();
+    await this.codes.insert({
+      codeHash: sha256(code),
+      clientId: params.clientId,
+      userId: signedIn.user.id,
+      redirectUri: params.redirectUri,
+      scope: params.scopes.join(' '),
+      codeChallenge: params.codeChallenge,
+      authTime: signedIn.session.authTime,
+      expiresAt: addSeconds(now, CODE_TTL_SECONDS),
+      consumedAt: null,
+      familyId: null,
+      createdAt: now,
+    });
+    return {
+      kind: 'redirect',
+      location: redirectWith(params.redirectUri, { code, state: params.state, iss: this.config.issuer }),
+    };
+  }
+
+  /** A pending request answers one form submission that completes it; a second one finds it gone. */
+  private async finish(request: AuthorizationRequest): Promise<void> {
+    if (!(await this.requests.consume(request.idHash))) throw expired();
+  }
+
+  private async pendingRequest(
+    body: Record<string, unknown>,
+    browser: BrowserContext,
+  ): Promise<{ requestId: string; request: AuthorizationRequest; client: Client }> {
+    const requestId = this.checkCsrf(body, browser, 'request');
+    const request = await this.requests.findLive(requestId, this.clock.now());
+    if (!request) throw expired();
+    const client = await this.clients.findById(request.clientId);
+    // The client may have been deleted, or lost the redirect URI, since the request began.
+    if (!client || !client.redirectUris.includes(request.redirectUri)) throw expired();
+    return { requestId, request, client };
+  }
+
+  /**
+   * CSRF: the token is an HMAC, keyed by the random value in this browser's HttpOnly
+   * SameSite=Lax cookie, of what the form acts on. Another site can neither read the cookie
+   * nor compute the token; the comparison is constant-time. Returns the request id.
+   */
+  private checkCsrf(body: Record<string, unknown>, browser: BrowserContext, purpose: 'request' | 'logout'): string {
+    const requestId = purpose === 'request' ? (singleOrNothing(body, 'request_id') ?? '') : '';
+    const presented = singleOrNothing(body, 'csrf_token') ?? '';
+    const expected = this.csrfToken(browser, purpose === 'request' ? `request:${requestId}` : 'logout');
+    if (!presented || !constantTimeEqual(presented, expected)) {
+      throw new AuthorizationPageError(403, 'Request refused', 'This form has expired or did not come from this site. Go back and try again.');
+    }
+    return requestId;
+  }
+
+  private csrfToken(browser: BrowserContext, subject: string): string {
+    return hmacSha256(Buffer.from(browser.browserId), subject);
+  }
+
+  private form(requestId: string, browser: BrowserContext) {
+    return { requestId, csrfToken: this.csrfToken(browser, `request:${requestId}`) };
+  }
+
+  private async signedIn(browser: BrowserContext): Promise<SignedIn | null> {
+    if (!browser.sessionId) return null;
+    const session = await this.sessions.findLive(browser.sessionId, this.clock.now());
+    const user = session && (await this.users.findById(session.userId));
+    return session && user ? { session, user } : null;
+  }
+
+  /** Runs a step whose `OAuthError`s go back to the client (RFC 6749 §4.1.2.1). */
+  private async redirectingErrors(redirectUri: string, state: string | undefined, step: () => Promise<Outcome>): Promise<Outcome> {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      return {
+        kind: 'redirect',
+        location: redirectWith(redirectUri, {
+          error: error.code,
+          error_description: error.description,
+          state,
+          iss: this.config.issuer,
+        }),
+      };
+    }
+  }
+
+  private page(status: number, html: string): Outcome {
+    return { kind: 'page', status, html };
+  }
+}
+
+export function renderPageError(error: AuthorizationPageError): Outcome {
+  return { kind: 'page', status: error.status, html: errorPage(error.title, error.description) };
+}
+
+function expired(): AuthorizationPageError {
+  return new AuthorizationPageError(400, 'Request expired', 'This sign-in request has expired or was already used. Go back to the application and try again.');
+}
+
+/** The stored request in the shape of freshly validated parameters. */
+function paramsOf(request: AuthorizationRequest): AuthorizationParams {
+  return {
+    clientId: request.clientId,
+    redirectUri: request.redirectUri,
+    scopes: parseScope(request.scope),
+    state: request.state ?? undefined,
+    codeChallenge: request.codeChallenge,
+    prompts: parseScope(request.prompt) as Prompt[],
+  };
+}

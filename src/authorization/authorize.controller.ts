@@ -1,0 +1,110 @@
+import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import type { CookieOptions, Request, Response } from 'express';
+import { RandomSource } from '../common/crypto/random';
+import { AppConfig } from '../config/app-config';
+import { AuthorizationPageError } from './authorization-params';
+import { AuthorizationService, BrowserContext, LoginOutcome, Outcome, renderPageError } from './authorization.service';
+import { PAGE_CSP } from './views/html';
+
+export const SESSION_COOKIE = 'oauth_session';
+export const BROWSER_COOKIE = 'oauth_browser';
+const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The authorization endpoint and its pages. Every answer, page or redirect, is uncacheable,
+ * unframeable and sends no Referer (the code and state must not leak).
+ */
+@Controller()
+export class AuthorizeController {
+  constructor(
+    private readonly authorization: AuthorizationService,
+    private readonly random: RandomSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('authorize')
+  authorizeGet(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.answer(req, res, (browser) => this.authorization.authorize(req.query as Record<string, unknown>, browser));
+  }
+
+  /** One form target: the login and consent forms carry `request_id`; anything else is a form-encoded request. */
+  @Post('authorize')
+  authorizePost(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const body = bodyOf(req);
+    return this.answer(req, res, (browser) => {
+      if (body.request_id === undefined) return this.authorization.authorize(body, browser);
+      if (body.decision !== undefined) return this.authorization.submitConsent(body, browser);
+      return this.authorization.submitLogin(body, browser);
+    });
+  }
+
+  @Get('logout')
+  logoutGet(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.answer(req, res, (browser) => this.authorization.logoutForm(browser));
+  }
+
+  @Post('logout')
+  logoutPost(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.answer(req, res, async (browser) => {
+      const outcome = await this.authorization.logout(bodyOf(req), browser);
+      res.clearCookie(SESSION_COOKIE, this.cookieOptions());
+      return outcome;
+    });
+  }
+
+  private async answer(req: Request, res: Response, step: (browser: BrowserContext) => Promise<Outcome | LoginOutcome>): Promise<void> {
+    const browser = this.browserContext(req, res);
+    let outcome: Outcome | LoginOutcome;
+    try {
+      outcome = await step(browser);
+    } catch (error) {
+      if (!(error instanceof AuthorizationPageError)) throw error;
+      outcome = renderPageError(error);
+    }
+    res.setHeader('Content-Security-Policy', PAGE_CSP);
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Pragma', 'no-cache');
+    if ('session' in outcome && outcome.session) {
+      res.cookie(SESSION_COOKIE, outcome.session.id, {
+        ...this.cookieOptions(),
+        maxAge: this.config.sessionTtlSeconds * 1000,
+      });
+    }
+    if (outcome.kind === 'redirect') {
+      res.redirect(302, outcome.location);
+      return;
+    }
+    if (outcome.retryAfterSeconds) res.setHeader('Retry-After', String(outcome.retryAfterSeconds));
+    res.status(outcome.status).type('html').send(outcome.html);
+  }
+
+  /** Reads the cookies; a browser without the CSRF cookie gets one. */
+  private browserContext(req: Request, res: Response): BrowserContext {
+    const cookies = (req.cookies ?? {}) as Record<string, unknown>;
+    let browserId = cookieValue(cookies[BROWSER_COOKIE]);
+    if (!browserId) {
+      browserId = this.random.token();
+      res.cookie(BROWSER_COOKIE, browserId, this.cookieOptions());
+    }
+    return {
+      browserId,
+      sessionId: cookieValue(cookies[SESSION_COOKIE]),
+      ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+    };
+  }
+
+  private cookieOptions(): CookieOptions {
+    return { httpOnly: true, sameSite: 'lax', secure: this.config.issuer.startsWith('https:'), path: '/' };
+  }
+}
+
+function cookieValue(value: unknown): string | undefined {
+  return typeof value === 'string' && COOKIE_VALUE.test(value) ? value : undefined;
+}
+
+function bodyOf(req: Request): Record<string, unknown> {
+  const body: unknown = req.body;
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+}

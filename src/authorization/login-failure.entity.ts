@@ -1,0 +1,16 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { TimeColumn } from '../database/columns';
+
+/** A failed sign-in, counted per account and per IP by `LoginThrottle`. */
+@Entity({ name: 'login_failures' })
+export class LoginFailure {
+  @PrimaryGeneratedColumn('increment', { name: 'seq' })
+  seq: number;
+
+  /** SHA-256 of `account:<email>` or `ip:<address>`: no email or address is stored in clear. */
+  @Column('varchar', { name: 'throttle_key', length: 64 })
+  throttleKey: string;
+
+  @TimeColumn('created_at')
+  createdAt: Date;
+}

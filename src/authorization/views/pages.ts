@@ -1,0 +1,70 @@
+import { KNOWN_SCOPES, isKnownScope } from '../../common/scopes';
+import { html, layout } from './html';
+
+/** The hidden fields every form of a pending request carries: its opaque id and the CSRF token. */
+export interface RequestForm {
+  requestId: string;
+  csrfToken: string;
+}
+
+function hiddenFields(form: RequestForm) {
+  return html`<input type="hidden" name="request_id" value="${form.requestId}">
+<input type="hidden" name="csrf_token" value="${form.csrfToken}">`;
+}
+
+export function loginPage(input: { clientName: string; form: RequestForm; email?: string; error?: string }): string {
+  return layout(
+    'Sign in',
+    html`<h1>Sign in</h1>
+<p>to continue to <strong>${input.clientName}</strong></p>
+${input.error ? html`<p class="alert" role="alert">${input.error}</p>` : ''}
+<form method="post" action="authorize">
+${hiddenFields(input.form)}
+<label for="email">Email</label>
+<input id="email" name="email" type="email" autocomplete="username" required value="${input.email ?? ''}">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form>`,
+  );
+}
+
+export function consentPage(input: { clientName: string; scopes: string[]; userEmail: string; form: RequestForm }): string {
+  return layout(
+    'Allow access?',
+    html`<h1>Allow access?</h1>
+<p><strong>${input.clientName}</strong> is asking to:</p>
+<ul>
+${input.scopes.map(
+  (scope) => html`<li>${isKnownScope(scope) ? KNOWN_SCOPES[scope] : scope} <span class="muted">(<code>${scope}</code>)</span></li>
+`,
+)}
+</ul>
+<p class="muted">Signed in as ${input.userEmail}.</p>
+<form method="post" action="authorize">
+${hiddenFields(input.form)}
+<button type="submit" name="decision" value="allow">Allow</button>
+<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+</form>`,
+  );
+}
+
+export function errorPage(title: string, description: string): string {
+  return layout(title, html`<h1>${title}</h1>
+<p class="alert" role="alert">${description}</p>`);
+}
+
+export function logoutPage(input: { csrfToken?: string; signedOut?: boolean }): string {
+  if (input.signedOut || !input.csrfToken) {
+    return layout('Signed out', html`<h1>Signed out</h1>
+<p>You are not signed in.</p>`);
+  }
+  return layout(
+    'Sign out',
+    html`<h1>Sign out</h1>
+<form method="post" action="logout">
+<input type="hidden" name="csrf_token" value="${input.csrfToken}">
+<button type="submit">Sign out</button>
+</form>`,
+  );
+}
