@@ -3,16 +3,18 @@ import { ModuleRef } from '@nestjs/core';
 import type { Request } from 'express';
 import { constantTimeEqual } from '../common/crypto/hashing';
 import { OAuthError } from '../common/errors/oauth-error';
+import { parseScope } from '../common/scopes';
 import { AppConfig } from '../config/app-config';
-import { AdminTokenVerifier } from './admin-token-verifier';
+import type { BearerTokenVerifier } from '../resource/access-token-claims';
+import { AccessTokenVerifier } from '../resource/access-token-verifier';
 
 export const ADMIN_SCOPE = 'admin';
 
 /**
  * Guards `/admin/*`: `Authorization: Bearer <ADMIN_API_KEY>` (compared in constant time), or
- * an access token with scope `admin` once an `AdminTokenVerifier` is provided. Without
- * ADMIN_API_KEY and without a verifier every request is `401`. Failures are RFC 6750
- * challenges (`401` + `WWW-Authenticate: Bearer`) written by the OAuthError filter.
+ * an access token of this server with scope `admin`. Without ADMIN_API_KEY only access tokens
+ * get in. Failures are RFC 6750 challenges (`401`, or `403` for a token without the scope)
+ * written by the OAuthError filter with `WWW-Authenticate: Bearer`.
  */
 @Injectable()
 export class AdminAuthGuard implements CanActivate {
@@ -30,30 +32,23 @@ export class AdminAuthGuard implements CanActivate {
 
     const key = this.config.adminApiKey;
     if (key !== undefined && constantTimeEqual(token, key)) return true;
+    // Only a JWT can be an access token; anything else is a wrong key, said the same way.
+    if (token.split('.').length !== 3) throw new OAuthError('invalid_token', 'invalid admin credentials', 'not the admin key');
 
-    const verifier = this.tokenVerifier();
-    if (!verifier) throw new OAuthError('invalid_token', 'invalid admin credentials', 'not the admin key');
-    let claims;
-    try {
-      claims = await verifier.verify(token);
-    } catch (error) {
-      throw new OAuthError('invalid_token', 'invalid admin credentials', `access token refused: ${describe(error)}`);
-    }
-    const scopes = (claims.scope ?? '').split(' ');
-    if (!scopes.includes(ADMIN_SCOPE)) {
+    const claims = await this.tokenVerifier().verify(token);
+    if (!parseScope(claims.scope).includes(ADMIN_SCOPE)) {
       throw new OAuthError('insufficient_scope', 'the admin scope is required', `sub ${claims.sub}`, ADMIN_SCOPE);
     }
-    this.logger.log({ msg: 'admin call by access token', sub: claims.sub, client_id: claims.client_id });
+    this.logger.log({ msg: 'admin call by access token', sub: claims.sub, client_id: claims.client_id, jti: claims.jti });
     return true;
   }
 
-  /** Looked up on demand so that the admin module depends on no token module. */
-  private tokenVerifier(): AdminTokenVerifier | undefined {
-    try {
-      return this.moduleRef.get(AdminTokenVerifier, { strict: false });
-    } catch {
-      return undefined;
-    }
+  /**
+   * Looked up at call time rather than injected, so that `@UseGuards(AdminAuthGuard)` works in
+   * any module (the resource module included) without importing it.
+   */
+  private tokenVerifier(): BearerTokenVerifier {
+    return this.moduleRef.get(AccessTokenVerifier, { strict: false });
   }
 }
 
@@ -62,8 +57,4 @@ function bearerToken(header: string | undefined): string | undefined {
   // Any non-blank credentials: the admin key is operator-chosen, not necessarily token68.
   const match = /^Bearer +(\S+) *$/i.exec(header ?? '');
   return match?.[1];
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : 'unknown error';
 }

@@ -2,6 +2,8 @@ import { DataSource } from 'typeorm';
 import { sha256 } from '../../src/common/crypto/hashing';
 import { FixedClock } from '../../src/common/clock';
 import { ClientAuthenticator } from '../../src/clients/client-authenticator';
+import { RevocationLogService } from '../../src/revocation/revocation-log.service';
+import { mintAccessToken, mintWithForeignKey } from '../support/access-tokens';
 import { ADMIN_KEY, createTestApp, databases, TestApp } from '../support/test-app';
 
 const AUTH = { Authorization: `Bearer ${ADMIN_KEY}` };
@@ -34,6 +36,7 @@ describe.each(databases)('admin API for clients on %s', (_name, databaseUrl) => 
     );
     return row;
   };
+  const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
   const authenticates = async (clientId: string, secret: string): Promise<boolean> =>
     app
       .get(ClientAuthenticator)
@@ -387,6 +390,37 @@ describe.each(databases)('admin API for clients on %s', (_name, databaseUrl) => 
       const res = await app.http()[method](path).set('Authorization', 'Bearer wrong-admin-key-0123456789').send({ bogus: 1 });
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toMatch(/^Bearer /);
+    });
+
+    it('accepts an access token of this server with scope admin', async () => {
+      const token = await mintAccessToken(app, { claims: { scope: 'openid admin' }, nowSeconds: nowSeconds() });
+      const res = await app.http().get('/admin/clients?limit=1').set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(200);
+      expect(res.body.limit).toBe(1);
+    });
+
+    it('answers 403 insufficient_scope to a valid access token without scope admin', async () => {
+      const token = await mintAccessToken(app, { claims: { scope: 'notes:read notes:write' }, nowSeconds: nowSeconds() });
+      const res = await app.http().get('/admin/clients').set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer .*error="insufficient_scope".*scope="admin"/);
+    });
+
+    it('answers 401 to a forged, expired or revoked admin token', async () => {
+      const forged = await mintWithForeignKey(app, { claims: { scope: 'admin' }, nowSeconds: nowSeconds() });
+      const expired = await mintAccessToken(app, {
+        claims: { scope: 'admin' },
+        nowSeconds: nowSeconds() - 3600,
+        ttlSeconds: 60,
+      });
+      const revoked = await mintAccessToken(app, { claims: { scope: 'admin', jti: 'revoked-admin-token' }, nowSeconds: nowSeconds() });
+      expect((await app.http().get('/admin/clients').set('Authorization', `Bearer ${revoked}`)).status).toBe(200);
+      await app.get(RevocationLogService).deny('jti', 'revoked-admin-token', new Date(clock.now().getTime() + 600_000));
+      for (const token of [forged, expired, revoked]) {
+        const res = await app.http().get('/admin/clients').set('Authorization', `Bearer ${token}`);
+        expect(res.status).toBe(401);
+        expect(res.headers['www-authenticate']).toMatch(/^Bearer .*error="invalid_token"/);
+      }
     });
 
     it('answers 401 to every caller, the right key included, when ADMIN_API_KEY is not set', async () => {
