@@ -12,6 +12,8 @@ export interface AccessTokenClaims {
   readonly scope: string;
   /** The token family, when a refresh token stands behind the access token. */
   readonly sid?: string;
+  /** When the user signed in (seconds), for tokens issued from a sign-in. */
+  readonly auth_time?: number;
 }
 
 /** Anything that turns a bearer token into verified claims, or throws `OAuthError('invalid_token')`. */
