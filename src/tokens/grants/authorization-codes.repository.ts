@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AuthorizationCode } from '../../authorization/authorization-code.entity';
+
+/** The token endpoint's side of authorization codes: look one up, redeem it once, purge. */
+@Injectable()
+export class AuthorizationCodesRepository {
+  constructor(@InjectRepository(AuthorizationCode) private readonly codes: Repository<AuthorizationCode>) {}
+
+  findByHash(codeHash: string): Promise<AuthorizationCode | null> {
+    return this.codes.findOneBy({ codeHash });
+  }
+
+  /**
+   * Marks the code redeemed by family `familyId` if, and only if, it is unexpired and no other
+   * request redeemed it first. True for the one winner.
+   */
+  async consume(codeHash: string, familyId: string, at: Date): Promise<boolean> {
+    const result = await this.codes
+      .createQueryBuilder()
+      .update(AuthorizationCode)
+      .set({ consumedAt: at, familyId })
+      .where('code_hash = :codeHash AND consumed_at IS NULL AND expires_at > :now', { codeHash, now: at.getTime() })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** Deletes codes expired before `before`; until then a replay is still recognised. */
+  async purgeExpired(before: Date): Promise<number> {
+    const result = await this.codes.createQueryBuilder().delete().where('expires_at <= :before', { before: before.getTime() }).execute();
+    return result.affected ?? 0;
+  }
+}

@@ -1,0 +1,34 @@
+import type { AuthenticatedClient } from '../../clients/authenticated-client';
+import type { TokenParams } from './token-params';
+
+/** Where a token request came from, for security events. */
+export interface GrantContext {
+  readonly ip?: string;
+}
+
+/** What a grant decided to issue; the endpoint signs the access token and shapes the JSON. */
+export interface TokenGrantResult {
+  /** The user id, or the client id for client credentials. */
+  readonly subject: string;
+  readonly scopes: readonly string[];
+  readonly sid?: string;
+  readonly authTime?: Date;
+  readonly refreshToken?: string;
+}
+
+/**
+ * One grant type (RFC 6749 §4). To add one: write a class implementing this interface and
+ * add it to the `inject` list of the `GRANT_HANDLERS` provider in tokens.module.ts.
+ */
+export interface GrantHandler {
+  readonly grantType: string;
+  /** Validates the grant, changes state atomically, returns what to issue. */
+  handle(params: TokenParams, client: AuthenticatedClient, context: GrantContext): Promise<TokenGrantResult>;
+}
+
+/** DI token of the `Map<grant_type, GrantHandler>` the token endpoint dispatches on. */
+export const GRANT_HANDLERS = Symbol('GRANT_HANDLERS');
+
+export function grantHandlerMap(...handlers: GrantHandler[]): Map<string, GrantHandler> {
+  return new Map(handlers.map((handler) => [handler.grantType, handler]));
+}

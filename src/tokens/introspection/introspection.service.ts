@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthenticatedClient } from '../../clients/authenticated-client';
+import { AppConfig } from '../../config/app-config';
+import { Clock, epochSeconds } from '../../common/clock';
+import { sha256 } from '../../common/crypto/hashing';
+import { TokenFamiliesRepository } from '../refresh-tokens/token-families.repository';
+import { AccessTokenInspector } from '../signing/access-token.inspector';
+import { DenialsRepository } from './denials.repository';
+
+/** RFC 7662 §2.2 response. Inactive tokens say nothing else. */
+export type IntrospectionResponse =
+  | { active: false }
+  | {
+      active: true;
+      token_type: 'Bearer' | 'refresh_token';
+      scope: string;
+      client_id: string;
+      sub: string;
+      exp: number;
+      iat: number;
+      iss: string;
+      aud?: string | string[];
+      jti?: string;
+      sid?: string;
+      auth_time?: number;
+    };
+
+const INACTIVE: IntrospectionResponse = { active: false };
+
+/**
+ * Introspection of both kinds of token. An access token is active when its signature and
+ * claims verify and neither its `jti`, nor its family, nor its subject is revoked. A refresh
+ * token is active only for its own client, and only while it is its family's live token.
+ */
+@Injectable()
+export class IntrospectionService {
+  constructor(
+    private readonly inspector: AccessTokenInspector,
+    private readonly families: TokenFamiliesRepository,
+    private readonly denials: DenialsRepository,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async introspect(token: string, hint: string | undefined, client: AuthenticatedClient): Promise<IntrospectionResponse> {
+    // RFC 7662 §2.1: the hint only decides the order of the lookups.
+    if (hint === 'refresh_token') {
+      return (await this.refreshToken(token, client)) ?? (await this.accessToken(token)) ?? INACTIVE;
+    }
+    return (await this.accessToken(token)) ?? (await this.refreshToken(token, client)) ?? INACTIVE;
+  }
+
+  /** Undefined when it is not one of our access tokens at all. */
+  private async accessToken(token: string): Promise<IntrospectionResponse | undefined> {
+    const claims = await this.inspector.inspect(token);
+    if (!claims) return undefined;
+    const now = this.clock.now();
+    const issuedAt = new Date(claims.iat * 1000);
+    if (await this.denials.isDenied({ jti: claims.jti, sid: claims.sid, sub: claims.sub, issuedAt }, now)) return INACTIVE;
+    if (claims.sid) {
+      // The family row is the truth even before its denial reached the log (or after it was purged).
+      const family = await this.families.findById(claims.sid);
+      if (family?.revokedAt) return INACTIVE;
+    }
+    return {
+      active: true,
+      token_type: 'Bearer',
+      scope: claims.scope,
+      client_id: claims.client_id,
+      sub: claims.sub,
+      exp: claims.exp,
+      iat: claims.iat,
+      iss: String(claims.iss),
+      aud: claims.aud,
+      jti: claims.jti,
+      ...(claims.sid ? { sid: claims.sid } : {}),
+      ...(typeof claims.auth_time === 'number' ? { auth_time: claims.auth_time } : {}),
+    };
+  }
+
+  private async refreshToken(token: string, client: AuthenticatedClient): Promise<IntrospectionResponse | undefined> {
+    const tokenHash = sha256(token);
+    const family = await this.families.findByTokenHash(tokenHash);
+    if (!family) return undefined;
+    const now = this.clock.now().getTime();
+    const idleExpiresAt = family.lastUsedAt.getTime() + this.config.refreshTokenIdleTtlSeconds * 1000;
+    const expiresAt = Math.min(family.expiresAt.getTime(), idleExpiresAt);
+    const live = family.currentTokenHash === tokenHash && family.revokedAt === null && now < expiresAt;
+    if (!live || family.clientId !== client.clientId) return INACTIVE;
+    return {
+      active: true,
+      token_type: 'refresh_token',
+      scope: family.scope,
+      client_id: family.clientId,
+      sub: family.userId,
+      exp: epochSeconds(new Date(expiresAt)),
+      iat: epochSeconds(family.rotatedAt ?? family.createdAt),
+      iss: this.config.issuer,
+      sid: family.id,
+    };
+  }
+}

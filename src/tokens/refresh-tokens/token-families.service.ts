@@ -1,0 +1,78 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { addSeconds, Clock } from '../../common/clock';
+import { RandomSource } from '../../common/crypto/random';
+import { RevocationLogService } from '../../revocation/revocation-log.service';
+import { SecurityEventKind } from './security-event.entity';
+import { TokenFamiliesRepository } from './token-families.repository';
+import { TokenFamily } from './token-family.entity';
+
+/** Where a detected attack came from, for the security event. */
+export interface IncidentContext {
+  clientId?: string;
+  ip?: string;
+}
+
+/**
+ * Revocation of token families: their refresh tokens stop working at once, and their access
+ * tokens are denied (by `sid`) at introspection and, through the revocation log, at every
+ * resource server. Other modules call this for sign-outs and deletions.
+ */
+@Injectable()
+export class TokenFamiliesService {
+  private readonly logger = new Logger('Security');
+
+  constructor(
+    private readonly families: TokenFamiliesRepository,
+    private readonly revocations: RevocationLogService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly random: RandomSource,
+  ) {}
+
+  /** Revokes one family; true when it was live. */
+  async revokeFamily(sid: string, reason: string): Promise<boolean> {
+    const revoked = await this.families.revoke(sid, this.clock.now(), reason);
+    if (revoked) await this.denyAccessTokens([sid]);
+    return revoked;
+  }
+
+  /** Revokes every family of a user (sign-out everywhere, user deletion); answers how many. */
+  async revokeAllForUser(userId: string, reason: string): Promise<number> {
+    const sids = await this.families.revokeAll({ userId }, this.clock.now(), reason);
+    await this.denyAccessTokens(sids);
+    return sids.length;
+  }
+
+  /** Revokes every family of a client (client deletion); answers how many. */
+  async revokeAllForClient(clientId: string, reason: string): Promise<number> {
+    const sids = await this.families.revokeAll({ clientId }, this.clock.now(), reason);
+    await this.denyAccessTokens(sids);
+    return sids.length;
+  }
+
+  /**
+   * A spent refresh token or a redeemed code came back: revoke the family and record who and
+   * from where. Recorded even when the family was already revoked: every attempt is evidence.
+   */
+  async reportIncident(kind: SecurityEventKind, family: TokenFamily | null, context: IncidentContext): Promise<void> {
+    if (family) await this.revokeFamily(family.id, kind);
+    const event = {
+      id: this.random.id(),
+      kind,
+      familyId: family?.id ?? null,
+      clientId: context.clientId ?? family?.clientId ?? null,
+      userId: family?.userId ?? null,
+      ip: context.ip?.slice(0, 64) ?? null,
+      createdAt: this.clock.now(),
+    };
+    await this.families.recordEvent(event);
+    this.logger.warn({ msg: 'token family revoked after a security event', ...event });
+  }
+
+  private async denyAccessTokens(sids: string[]): Promise<void> {
+    // The latest access token of a family expires within one TTL (plus the tolerated skew).
+    const until = addSeconds(this.clock.now(), this.config.accessTokenTtlSeconds + this.config.clockSkewSeconds);
+    for (const sid of sids) await this.revocations.deny('sid', sid, until);
+  }
+}
