@@ -152,17 +152,13 @@ export async function authorize(app: TestApp, options: AuthorizeOptions): Promis
   const verifier = options.verifier ?? pkcePair().verifier;
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const pages: AuthorizeResult['pages'] = [];
-  const query = {
-    response_type: 'code',
-    client_id: options.client_id,
-    redirect_uri: options.redirect_uri,
+  const path = authorizationPath(options, {
     state: options.state ?? randomBytes(8).toString('hex'),
     code_challenge: challenge,
-    code_challenge_method: 'S256',
-    ...(options.scope !== undefined ? { scope: options.scope } : {}),
+    scope: options.scope,
     ...options.extra,
-  };
-  let res = await app.http().get('/authorize').query(query).set('Cookie', cookies.header());
+  });
+  let res = await app.http().get(path).set('Cookie', cookies.header());
   cookies.store(res);
 
   for (let step = 0; step < 3 && res.status === 200; step++) {
@@ -202,4 +198,28 @@ export async function authorize(app: TestApp, options: AuthorizeOptions): Promis
     pages,
     cookies,
   };
+}
+
+/**
+ * `/authorize?…` for a valid request by `client`, with `overrides` applied: `undefined`
+ * removes a parameter, an array repeats it.
+ */
+export function authorizationPath(
+  client: Pick<TestClient, 'client_id' | 'redirect_uri'>,
+  overrides: Record<string, string | string[] | undefined> = {},
+): string {
+  const query: Record<string, string | string[] | undefined> = {
+    response_type: 'code',
+    client_id: client.client_id,
+    redirect_uri: client.redirect_uri,
+    state: 'state-123',
+    code_challenge: pkcePair().challenge,
+    code_challenge_method: 'S256',
+    ...overrides,
+  };
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    for (const each of value === undefined ? [] : Array.isArray(value) ? value : [value]) params.append(name, each);
+  }
+  return `/authorize?${params.toString()}`;
 }
