@@ -1,0 +1,100 @@
+'use strict';
+// Starts a server as a child process on a free loopback port, waits until it answers, samples
+// its resident memory from /proc, and stops it again.
+const { spawn } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const net = require('node:net');
+
+/** A free TCP port on 127.0.0.1. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** VmRSS and VmHWM (peak) of a process in MB, or undefined once it is gone. */
+function memoryOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field) => Number((status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm')) || [])[1] || 0);
+    return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Spawns `node <args>` with `env`, waits until `readyPath` answers on `port`.
+ * Returns { pid, port, baseUrl, stop(), sampler() }.
+ */
+async function startServer({ name, args, env, port, readyPath = '/', timeoutMs = 60_000, cwd }) {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = false;
+  const exit = new Promise((resolve) => child.once('exit', (code, signal) => {
+    exited = true;
+    resolve({ code, signal });
+  }));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) throw new Error(`${name} exited before it answered:\n${output}`);
+    try {
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), 2000);
+      const res = await fetch(baseUrl + readyPath, { signal: abort.signal }).finally(() => clearTimeout(timer));
+      await res.arrayBuffer();
+      if (res.status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not answer within ${timeoutMs} ms:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  return {
+    name,
+    pid: child.pid,
+    port,
+    baseUrl,
+    output: () => output,
+    memory: () => memoryOf(child.pid),
+    /** Samples VmRSS every 100 ms until the returned function is called; that returns the peak in MB. */
+    sampleRss() {
+      let peak = memoryOf(child.pid)?.rssMb ?? 0;
+      const timer = setInterval(() => {
+        peak = Math.max(peak, memoryOf(child.pid)?.rssMb ?? 0);
+      }, 100);
+      return () => {
+        clearInterval(timer);
+        return Math.max(peak, memoryOf(child.pid)?.rssMb ?? 0);
+      };
+    },
+    async stop() {
+      if (exited) return exit;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const result = await exit;
+      clearTimeout(timer);
+      return result;
+    },
+  };
+}
+
+module.exports = { freePort, memoryOf, startServer };

@@ -1,0 +1,64 @@
+'use strict';
+// One bounded autocannon run of one scenario against one target, with the server's peak RSS.
+const autocannon = require('autocannon');
+const { scenarios } = require('./scenarios');
+const { refreshTokens } = require('./targets');
+
+const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+async function fixtureFor(scenario, target, connections) {
+  return scenario.needsRefreshTokens ? { refreshTokens: await refreshTokens(target, connections) } : {};
+}
+
+async function run(scenario, target, { connections, duration }) {
+  const plan = scenario.plan(target, await fixtureFor(scenario, target, connections));
+  const stopSampling = target.servers.map((server) => server.sampleRss());
+  const result = await autocannon({
+    url: target.urls,
+    connections,
+    duration,
+    pipelining: 1,
+    timeout: 10,
+    ...plan.options,
+  });
+  const peakRssMb = Math.max(...stopSampling.map((stop) => stop()));
+  return { result, plan, peakRssMb };
+}
+
+/**
+ * Runs `name` against `target`: a short warm-up (not recorded) when `warmup` seconds > 0, then
+ * the measured run. Returns the figures of the measured run, or { supported: false }.
+ */
+async function measure(name, target, { connections, duration, warmup }) {
+  const scenario = scenarios[name];
+  if (!scenario.supported(target)) return { supported: false };
+  if (warmup > 0) await run(scenario, target, { connections, duration: warmup });
+  const { result, plan, peakRssMb } = await run(scenario, target, { connections, duration });
+  const expected = new Set(scenario.redirects || []);
+  let non2xx = 0;
+  for (const [code, { count }] of Object.entries(result.statusCodeStats || {})) {
+    const status = Number(code);
+    if ((status < 200 || status > 299) && !expected.has(status)) non2xx += count;
+  }
+  const seconds = result.duration;
+  const figures = {
+    supported: true,
+    requests: result.requests.total,
+    reqPerSec: round(result.requests.total / seconds),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx,
+    failures: plan.failures ? plan.failures() : 0,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats || {}).map(([code, { count }]) => [code, count])),
+    peakRssMb: round(peakRssMb),
+    seconds: round(seconds, 2),
+    connections,
+    ...(plan.counters ? { counters: { ...plan.counters } } : {}),
+  };
+  if (plan.units) figures.flowsPerSec = round(plan.units() / seconds);
+  return figures;
+}
+
+module.exports = { measure };

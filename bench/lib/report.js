@@ -1,0 +1,109 @@
+'use strict';
+// The terminal table, the targets of the benchmark issue, and the JSON document.
+const os = require('node:os');
+
+const COLUMNS = [
+  ['ours_sqlite', 'ours (sqlite)'],
+  ['ceiling', 'ceiling'],
+  ['peer', 'peer'],
+  ['ours_postgres', 'ours (pg)'],
+  ['ours_postgres_x2', 'ours (pg, 2 inst.)'],
+];
+
+const ratio = (a, b) => (a && b ? Math.round((a / b) * 100) / 100 : undefined);
+/** Throughput in the scenario's unit: full flows for code_flow, requests otherwise. */
+const rate = (figures) => (figures?.supported ? (figures.flowsPerSec ?? figures.reqPerSec) : undefined);
+const healthy = (f) => f.errors === 0 && f.timeouts === 0 && f.non2xx === 0 && f.failures === 0;
+
+function ratios(results, scenario) {
+  const ours = results.ours_sqlite?.[scenario];
+  return {
+    oursToCeiling: ratio(rate(ours), rate(results.ceiling?.[scenario])),
+    oursToPeer: ratio(rate(ours), rate(results.peer?.[scenario])),
+    postgresToPeer: ratio(rate(results.ours_postgres?.[scenario]), rate(results.peer?.[scenario])),
+    p99ToCeiling: ours?.supported && results.ceiling?.[scenario]?.supported
+      ? ratio(ours.p99Ms, results.ceiling[scenario].p99Ms) : undefined,
+  };
+}
+
+/** The issue's targets, as ratios within this run. `met` is undefined when a figure is missing. */
+function evaluateTargets(results, scenarioNames) {
+  const targets = [];
+  const add = (scenario, goal, value, met) => {
+    if (scenarioNames.includes(scenario)) targets.push({ scenario, goal, value, met: value === undefined ? undefined : met });
+  };
+  const r = (scenario) => ratios(results, scenario);
+  add('verify', 'req/s >= 0.7x ceiling', r('verify').oursToCeiling, r('verify').oursToCeiling >= 0.7);
+  add('verify', 'p99 <= 2x ceiling', r('verify').p99ToCeiling, r('verify').p99ToCeiling <= 2);
+  add('client_credentials', 'req/s >= 1.5x peer', r('client_credentials').oursToPeer, r('client_credentials').oursToPeer >= 1.5);
+  add('refresh', 'sqlite req/s >= 1.0x peer', r('refresh').oursToPeer, r('refresh').oursToPeer >= 1.0);
+  if (results.ours_postgres) {
+    add('refresh', 'PostgreSQL req/s >= 0.5x peer', r('refresh').postgresToPeer, r('refresh').postgresToPeer >= 0.5);
+  }
+  add('introspect', 'req/s >= 1.0x peer', r('introspect').oursToPeer, r('introspect').oursToPeer >= 1.0);
+  const ours = Object.entries(results).filter(([key]) => key.startsWith('ours'))
+    .flatMap(([, byScenario]) => Object.values(byScenario).filter((f) => f.supported));
+  if (ours.length) {
+    targets.push({
+      scenario: 'every',
+      goal: '0 errors, 0 non-2xx, 0 failed rotations/flows',
+      value: ours.reduce((sum, f) => sum + f.errors + f.timeouts + f.non2xx + f.failures, 0),
+      met: ours.every(healthy),
+    });
+    const peak = Math.max(...ours.map((f) => f.peakRssMb));
+    targets.push({ scenario: 'every', goal: 'server RSS <= 300 MB', value: peak, met: peak <= 300 });
+  }
+  return targets;
+}
+
+function pad(text, width) {
+  const s = String(text ?? '');
+  return s.length >= width ? s : ' '.repeat(width - s.length) + s;
+}
+
+function cell(figures) {
+  if (!figures) return '';
+  if (!figures.supported) return 'n/a';
+  const unit = figures.flowsPerSec !== undefined ? ' fl' : '';
+  return `${Math.round(rate(figures))}${unit} ${figures.p50Ms}/${figures.p99Ms}ms`;
+}
+
+function table(results, scenarioNames) {
+  const columns = COLUMNS.filter(([key]) => results[key]);
+  const lines = [];
+  const header = ['scenario'.padEnd(18), ...columns.map(([, title]) => pad(title, 22)), pad('ours/ceil', 10), pad('ours/peer', 10)];
+  lines.push(header.join(' '));
+  lines.push('-'.repeat(header.join(' ').length));
+  for (const scenario of scenarioNames) {
+    const r = ratios(results, scenario);
+    lines.push([
+      scenario.padEnd(18),
+      ...columns.map(([key]) => pad(cell(results[key][scenario]), 22)),
+      pad(r.oursToCeiling ?? '-', 10),
+      pad(r.oursToPeer ?? '-', 10),
+    ].join(' '));
+  }
+  lines.push('');
+  lines.push('cells: req/s (fl = full flows/s) p50/p99 latency. Health: errors+timeouts / non-2xx / failed rotations or flows / peak RSS MB');
+  for (const scenario of scenarioNames) {
+    lines.push([
+      scenario.padEnd(18),
+      ...columns.map(([key]) => {
+        const f = results[key][scenario];
+        return pad(f?.supported ? `${f.errors + f.timeouts}/${f.non2xx}/${f.failures}/${Math.round(f.peakRssMb)}MB` : 'n/a', 22);
+      }),
+    ].join(' '));
+  }
+  return lines.join('\n');
+}
+
+function targetLines(targets) {
+  return targets.map((t) => `  ${t.met === undefined ? '?' : t.met ? 'MET ' : 'MISS'}  ${t.scenario.padEnd(18)} ${t.goal.padEnd(46)} ${t.value ?? '-'}`).join('\n');
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return { cores: cpus.length, cpu: cpus[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+}
+
+module.exports = { evaluateTargets, machine, ratios, table, targetLines };
