@@ -1,0 +1,81 @@
+import { FixedClock } from '../../src/common/clock';
+import { KeyStoreService } from '../../src/tokens/signing/key-store.service';
+import { createParty, introspect, jwtHeader, Party, signInAndExchange } from '../support/token-helpers';
+import { ADMIN_KEY, createTestApp, databases, TestApp } from '../support/test-app';
+
+describe.each(databases)('discovery and signing keys on %s', (_name, databaseUrl) => {
+  let app: TestApp;
+  let party: Party;
+  const clock = new FixedClock();
+  beforeAll(async () => {
+    app = await createTestApp({ databaseUrl, clock });
+    party = await createParty(app);
+  });
+  afterAll(() => app.close());
+
+  it.each(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'])('serves RFC 8414 metadata at %s', async (path) => {
+    const res = await app.http().get(path);
+    expect(res.status).toBe(200);
+    const issuer = app.config.issuer;
+    expect(res.body).toMatchObject({
+      issuer,
+      authorization_endpoint: `${issuer}/authorize`,
+      token_endpoint: `${issuer}/token`,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      revocation_endpoint: `${issuer}/revoke`,
+      introspection_endpoint: `${issuer}/introspect`,
+      revocation_feed_endpoint: `${issuer}/revocations/stream`,
+      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      scopes_supported: expect.arrayContaining(['notes:read', 'notes:write', 'admin']),
+      authorization_response_iss_parameter_supported: true,
+    });
+    expect(res.body).not.toHaveProperty('registration_endpoint');
+    expect(res.headers['cache-control']).toMatch(/public/);
+  });
+
+  it('serves the JWKS with public keys only, each with kid, alg and use', async () => {
+    const res = await app.http().get('/.well-known/jwks.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toMatch(/max-age=\d+/);
+    expect(res.body.keys.length).toBeGreaterThanOrEqual(1);
+    for (const key of res.body.keys) {
+      expect(key).toMatchObject({ kid: expect.any(String), alg: 'ES256', use: 'sig', kty: 'EC' });
+      expect(key).not.toHaveProperty('d');
+    }
+  });
+
+  it('refuses key rotation without the admin key', async () => {
+    const res = await app.http().post('/admin/keys/rotate');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+    const wrong = await app.http().post('/admin/keys/rotate').set('Authorization', 'Bearer wrong-key-wrong-key');
+    expect(wrong.status).toBe(401);
+  });
+
+  it('rotates the signing key: new tokens use it, tokens of the old key verify until they expire, then the old key leaves the JWKS', async () => {
+    const before = await signInAndExchange(app, party);
+    const oldKid = jwtHeader(before.access_token).kid;
+
+    const res = await app.http().post('/admin/keys/rotate').set('Authorization', `Bearer ${ADMIN_KEY}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ kid: expect.any(String), alg: 'ES256', use: 'sig' });
+    expect(res.body).not.toHaveProperty('d');
+    expect(res.body.kid).not.toBe(oldKid);
+
+    const kids = (await app.http().get('/.well-known/jwks.json')).body.keys.map((key: { kid: string }) => key.kid);
+    expect(kids).toEqual(expect.arrayContaining([oldKid, res.body.kid]));
+
+    const after = await signInAndExchange(app, party);
+    expect(jwtHeader(after.access_token).kid).toBe(res.body.kid);
+    expect(await introspect(app, party.client, before.access_token)).toMatchObject({ active: true });
+    expect(await introspect(app, party.client, after.access_token)).toMatchObject({ active: true });
+
+    clock.advance(app.config.accessTokenTtlSeconds + app.config.clockSkewSeconds + 1);
+    await app.get(KeyStoreService).reload();
+    const remaining = (await app.http().get('/.well-known/jwks.json')).body.keys.map((key: { kid: string }) => key.kid);
+    expect(remaining).toEqual([res.body.kid]);
+  });
+});
