@@ -2,7 +2,7 @@
 // The three systems under load. Each is started as a child process (so its memory can be
 // read from /proc) and seeded through its public HTTP surface only.
 const { randomBytes } = require('node:crypto');
-const { join } = require('node:path');
+const { join, resolve } = require('node:path');
 const { Browser, codeGrant, postForm } = require('./oauth-client');
 const { freePort, startServer } = require('./child');
 
@@ -83,7 +83,7 @@ async function startOurs({ root, entry, databaseUrl, instances = 1, label, cpuPr
         cwd: root,
         args: [
           ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, '-r', join(__dirname, 'exit-on-signal.js')] : []),
-          join(root, entry),
+          resolve(root, entry),
         ],
         env: {
           PORT: String(port), HOST: '127.0.0.1', ISSUER: issuer, DATABASE_URL: databaseUrl,

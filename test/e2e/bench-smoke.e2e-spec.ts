@@ -1,0 +1,119 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { promisify } from 'node:util';
+
+// Keeps the benchmark harness from rotting: `npm run bench` in its 2-second smoke mode
+// against our server on sqlite, the ceiling and the peer. No timing is asserted, only that
+// every scenario produced figures without errors.
+const run = promisify(execFile);
+const root = join(__dirname, '..', '..');
+
+interface Figures {
+  supported: boolean;
+  requests: number;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  failures: number;
+  peakRssMb: number;
+  flowsPerSec?: number;
+}
+
+interface BenchDocument {
+  settings: { duration: number; scenarios: string[] };
+  results: Record<string, Record<string, Figures>>;
+}
+
+const SCENARIOS = ['verify', 'client_credentials', 'refresh', 'introspect', 'code_flow'];
+
+function newestMtime(dir: string, filter: (file: string) => boolean): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path, filter));
+    else if (filter(path)) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function copyViews(from: string, to: string): void {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const path = join(from, entry.name);
+    if (entry.isDirectory()) copyViews(path, to);
+    else if (path.includes('/views/') && path.endsWith('.html')) {
+      const target = join(to, relative(root, path));
+      mkdirSync(dirname(target), { recursive: true });
+      copyFileSync(path, target);
+    }
+  }
+}
+
+/**
+ * The server's entry point: dist/ when it is newer than every source file, else a private
+ * compilation of the sources (so that a shared dist/ is never rebuilt under a running server).
+ */
+async function serverEntry(scratch: string): Promise<string> {
+  const built = join(root, 'dist', 'src', 'main.js');
+  const sources = newestMtime(join(root, 'src'), (file) => !file.endsWith('.spec.ts'));
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return built;
+  const outDir = join(scratch, 'build');
+  await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: root });
+  copyViews(join(root, 'src'), outDir);
+  return join(outDir, 'src', 'main.js');
+}
+
+describe('benchmark harness (smoke mode)', () => {
+  let scratch: string;
+  let document: BenchDocument;
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+    const entry = await serverEntry(scratch);
+    const out = join(scratch, 'results.json');
+    // A private build outside the project resolves its packages through NODE_PATH.
+    const env = { ...process.env, BENCH_POSTGRES_URL: '', NODE_PATH: join(root, 'node_modules') };
+    await run(process.execPath, ['bench/run.js', '--smoke', '--entry', entry, '--out', out], { cwd: root, env, maxBuffer: 1 << 24 });
+    document = JSON.parse(readFileSync(out, 'utf8')) as BenchDocument;
+  }, 170_000);
+
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('runs every scenario for 2 seconds against ours, the ceiling and the peer', () => {
+    expect(document.settings.duration).toBe(2);
+    expect(document.settings.scenarios).toEqual(SCENARIOS);
+    expect(Object.keys(document.results).sort()).toEqual(['ceiling', 'ours_sqlite', 'peer']);
+  });
+
+  it.each(['ours_sqlite', 'ceiling'])('%s answers every scenario with figures', (target) => {
+    for (const scenario of SCENARIOS) {
+      const figures = document.results[target][scenario];
+      expect({ scenario, supported: figures.supported }).toEqual({ scenario, supported: true });
+      expect(figures.requests).toBeGreaterThan(0);
+      expect(figures.reqPerSec).toBeGreaterThan(0);
+      expect(figures.p99Ms).toBeGreaterThanOrEqual(figures.p50Ms);
+      expect(figures.peakRssMb).toBeGreaterThan(0);
+    }
+    expect(document.results[target].code_flow.flowsPerSec).toBeGreaterThan(0);
+  });
+
+  it('measures the peer on every scenario it has (it has no resource API for verify)', () => {
+    expect(document.results.peer.verify.supported).toBe(false);
+    for (const scenario of SCENARIOS.filter((name) => name !== 'verify')) {
+      expect({ scenario, supported: document.results.peer[scenario].supported }).toEqual({ scenario, supported: true });
+      expect(document.results.peer[scenario].requests).toBeGreaterThan(0);
+    }
+  });
+
+  it('sees no errors, no non-2xx answers, no failed rotations or flows anywhere', () => {
+    const problems = Object.entries(document.results).flatMap(([target, byScenario]) =>
+      Object.entries(byScenario)
+        .filter(([, f]) => f.supported && f.errors + f.timeouts + f.non2xx + f.failures > 0)
+        .map(([scenario, f]) => ({ target, scenario, errors: f.errors, timeouts: f.timeouts, non2xx: f.non2xx, failures: f.failures })));
+    expect(problems).toEqual([]);
+  });
+});
