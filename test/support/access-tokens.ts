@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { generateKeyPair, SignJWT } from 'jose';
+import { ClientsService } from '../../src/clients/clients.service';
 import { KeyStoreService } from '../../src/tokens/signing/key-store.service';
 import type { TestApp } from './test-app';
 
@@ -73,4 +74,18 @@ export function tamperPayload(token: string, changes: Record<string, unknown>): 
 
 function encode(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+/** A confidential client, as a resource server registers to read the feed or introspect. */
+export async function registerResourceServerClient(app: TestApp): Promise<{ clientId: string; clientSecret: string; basic: string }> {
+  const { client, clientSecret } = await app.get(ClientsService).create({
+    clientName: 'resource server',
+    redirectUris: [],
+    grantTypes: ['client_credentials'],
+    scope: '',
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    skipConsent: false,
+  });
+  const basic = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(clientSecret!)}`).toString('base64')}`;
+  return { clientId: client.clientId, clientSecret: clientSecret!, basic };
 }

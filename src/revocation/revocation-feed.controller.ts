@@ -1,0 +1,29 @@
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ClientAuthenticator } from '../clients/client-authenticator';
+import { RevocationFeedService } from './revocation-feed.service';
+
+/** The revocation feed (a project extension of the contract): Server-Sent Events for resource servers. */
+@Controller('revocations')
+export class RevocationFeedController {
+  constructor(
+    private readonly clients: ClientAuthenticator,
+    private readonly feed: RevocationFeedService,
+  ) {}
+
+  /**
+   * Registered clients only, authenticated as at the introspection endpoint. A snapshot of
+   * the denials still in force (after `Last-Event-ID` when resuming), then each new one.
+   */
+  @Get('stream')
+  async stream(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.clients.authenticate({ authorization: req.headers.authorization, body: {} });
+    await this.feed.subscribe(res, parseLastEventId(req.headers['last-event-id']));
+  }
+}
+
+/** A seq number to resume after; anything else starts from the full snapshot. */
+function parseLastEventId(header: string | string[] | undefined): number {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && /^\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : 0;
+}

@@ -1,0 +1,185 @@
+import { RevocationFeedService } from '../../src/revocation/revocation-feed.service';
+import { RevocationLogService } from '../../src/revocation/revocation-log.service';
+import { registerResourceServerClient } from '../support/access-tokens';
+import { createTestApp, databases, TestApp } from '../support/test-app';
+
+interface FeedEvent {
+  id: string;
+  data: Record<string, unknown>;
+}
+
+/** A raw reader of the SSE stream: events and comment lines as they arrive. */
+class FeedReader {
+  readonly events: FeedEvent[] = [];
+  readonly comments: string[] = [];
+  status = 0;
+  contentType = '';
+  private readonly abort = new AbortController();
+  private buffer = '';
+  private done?: Promise<void>;
+
+  static async open(baseUrl: string, headers: Record<string, string>): Promise<FeedReader> {
+    const reader = new FeedReader();
+    const response = await fetch(`${baseUrl}/revocations/stream`, { headers, signal: reader.abort.signal });
+    reader.status = response.status;
+    reader.contentType = response.headers.get('content-type') ?? '';
+    if (response.ok && response.body) reader.done = reader.pump(response.body);
+    else await response.body?.cancel();
+    return reader;
+  }
+
+  /** Resolves once `predicate` holds, or rejects after `timeoutMs`. */
+  until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+    return eventually(predicate, timeoutMs);
+  }
+
+  async close(): Promise<void> {
+    this.abort.abort();
+    await this.done?.catch(() => undefined);
+  }
+
+  private async pump(body: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    for await (const chunk of body) {
+      this.buffer += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = this.buffer.indexOf('\n\n')) >= 0) {
+        this.parse(this.buffer.slice(0, end));
+        this.buffer = this.buffer.slice(end + 2);
+      }
+    }
+  }
+
+  private parse(block: string): void {
+    let id: string | undefined;
+    let data: string | undefined;
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) this.comments.push(line.slice(1).trim());
+      else if (line.startsWith('id: ')) id = line.slice(4);
+      else if (line.startsWith('data: ')) data = line.slice(6);
+    }
+    if (id !== undefined && data !== undefined) this.events.push({ id, data: JSON.parse(data) as Record<string, unknown> });
+  }
+}
+
+/** Polls `predicate` until it holds; fails after `timeoutMs`. */
+async function eventually(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const inTenMinutes = () => new Date(Date.now() + 600_000);
+
+describe.each(databases)('revocation feed on %s', (_name, databaseUrl) => {
+  let app: TestApp;
+  let basic: string;
+  const readers: FeedReader[] = [];
+  const open = async (headers: Record<string, string> = {}) => {
+    const reader = await FeedReader.open(app.baseUrl!, { Authorization: basic, ...headers });
+    readers.push(reader);
+    return reader;
+  };
+
+  beforeAll(async () => {
+    app = await createTestApp({ databaseUrl, listen: true });
+    ({ basic } = await registerResourceServerClient(app));
+  });
+  afterEach(async () => {
+    await Promise.all(readers.splice(0).map((reader) => reader.close()));
+    await eventually(() => app.get(RevocationFeedService).subscriberCount === 0);
+  });
+  afterAll(() => app.close());
+
+  it('answers 401 invalid_client without client credentials', async () => {
+    const response = await app.http().get('/revocations/stream');
+    expect(response.status).toBe(401);
+    expect(response.body.error).toBe('invalid_client');
+    expect(response.headers['www-authenticate']).toMatch(/^Basic/);
+  });
+
+  it('answers 401 invalid_client for a wrong secret', async () => {
+    const { clientId } = await registerResourceServerClient(app);
+    const wrong = `Basic ${Buffer.from(`${clientId}:wrong-secret`).toString('base64')}`;
+    const response = await app.http().get('/revocations/stream').set('Authorization', wrong);
+    expect(response.status).toBe(401);
+    expect(response.body.error).toBe('invalid_client');
+  });
+
+  it('streams a snapshot of the denials in force, then new ones as they happen', async () => {
+    const log = app.get(RevocationLogService);
+    const expiresAt = inTenMinutes();
+    const family = await log.deny('sid', 'feed-family-1', expiresAt);
+    const token = await log.deny('jti', 'feed-jti-1', expiresAt);
+    await log.deny('jti', 'feed-expired', new Date(Date.now() - 1000));
+    const reader = await open();
+    expect(reader.status).toBe(200);
+    expect(reader.contentType).toMatch(/^text\/event-stream/);
+    await reader.until(() => reader.events.some((event) => event.data.jti === 'feed-jti-1'));
+    expect(reader.events).toContainEqual({ id: String(family.seq), data: { sid: 'feed-family-1', exp: Math.ceil(expiresAt.getTime() / 1000) } });
+    expect(reader.events).toContainEqual({ id: String(token.seq), data: { jti: 'feed-jti-1', exp: Math.ceil(expiresAt.getTime() / 1000) } });
+    expect(reader.events.some((event) => event.data.jti === 'feed-expired')).toBe(false);
+
+    const live = await log.deny('sub', 'feed-user-1', expiresAt);
+    await reader.until(() => reader.events.some((event) => event.id === String(live.seq)));
+    expect(reader.events.at(-1)).toEqual({ id: String(live.seq), data: { sub: 'feed-user-1', exp: Math.ceil(expiresAt.getTime() / 1000) } });
+    const ids = reader.events.map((event) => Number(event.id));
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('resumes after Last-Event-ID', async () => {
+    const log = app.get(RevocationLogService);
+    const first = await log.deny('jti', 'resume-1', inTenMinutes());
+    const second = await log.deny('jti', 'resume-2', inTenMinutes());
+    const reader = await open({ 'Last-Event-ID': String(first.seq) });
+    await reader.until(() => reader.events.some((event) => event.id === String(second.seq)));
+    expect(reader.events.map((event) => Number(event.id)).every((id) => id > first.seq)).toBe(true);
+    expect(reader.events.some((event) => event.data.jti === 'resume-1')).toBe(false);
+  });
+
+  it('sends a comment line at least every five seconds', async () => {
+    const reader = await open();
+    const initial = reader.comments.length;
+    await reader.until(() => reader.comments.length > initial + 1, 5000);
+    expect(reader.comments).toContain('keep-alive');
+  });
+
+  it('forgets a subscriber that disconnects', async () => {
+    const feed = app.get(RevocationFeedService);
+    expect(feed.subscriberCount).toBe(0);
+    const reader = await open();
+    await eventually(() => feed.subscriberCount === 1);
+    await reader.close();
+    await eventually(() => feed.subscriberCount === 0);
+    expect(feed.subscriberCount).toBe(0);
+  });
+});
+
+if (process.env.TEST_POSTGRES_URL) {
+  describe('revocation feed across instances on postgres', () => {
+    let a: TestApp;
+    let b: TestApp;
+    let reader: FeedReader;
+    beforeAll(async () => {
+      a = await createTestApp({ databaseUrl: process.env.TEST_POSTGRES_URL, listen: true });
+      b = await createTestApp({ databaseUrl: a.databaseUrl });
+    });
+    afterAll(async () => {
+      await reader?.close();
+      await b.close();
+      await a.close();
+    });
+
+    it("carries a denial recorded on another instance to this instance's stream", async () => {
+      const { basic } = await registerResourceServerClient(a);
+      reader = await FeedReader.open(a.baseUrl!, { Authorization: basic });
+      expect(reader.status).toBe(200);
+      const row = await b.get(RevocationLogService).deny('sid', 'cross-instance-family', inTenMinutes());
+      await reader.until(() => reader.events.some((event) => event.id === String(row.seq)), 2000);
+      expect(reader.events.find((event) => event.id === String(row.seq))?.data.sid).toBe('cross-instance-family');
+    });
+  });
+}
