@@ -1,43 +1,67 @@
 #!/usr/bin/env node
 'use strict';
-// Summarises a V8 .cpuprofile (from `node --cpu-prof`): the functions with the most self
-// time, and self time per package or project file.
-//   node bench/profile-top.js <file.cpuprofile> [--top 30]
+// Summarises a V8 .cpuprofile (from `node --cpu-prof`, e.g. `node bench/run.js --profile dir`):
+// the functions with the most self time, self time per package or project file, and the
+// inclusive time of the project's own functions (what each of our calls costs with all it calls).
+//   node bench/profile-top.js <file.cpuprofile> [--top 30] [--last <seconds>]
+// --last keeps only the final seconds of the profile: the measured run, not start-up and seeding.
 const { readFileSync } = require('node:fs');
 
 const [file, ...rest] = process.argv.slice(2);
 if (!file) {
-  console.error('usage: node bench/profile-top.js <file.cpuprofile> [--top 30]');
+  console.error('usage: node bench/profile-top.js <file.cpuprofile> [--top 30] [--last <seconds>]');
   process.exit(2);
 }
-const top = Number(rest[rest.indexOf('--top') + 1]) || 30;
+const option = (name) => (rest.includes(name) ? Number(rest[rest.indexOf(name) + 1]) : undefined);
+const top = option('--top') || 30;
+const last = option('--last');
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 
-// Self time per node: sample counts weighted by the time deltas between samples.
+const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+const parents = new Map();
+for (const node of profile.nodes) for (const child of node.children || []) parents.set(child, node.id);
+
+// Sample i lasted timeDeltas[i + 1]; keep the samples inside the window.
+const deltas = profile.timeDeltas;
+const span = deltas.reduce((a, b) => a + b, 0);
+const from = last ? span - last * 1e6 : 0;
 const selfMicros = new Map();
-profile.samples.forEach((id, i) => selfMicros.set(id, (selfMicros.get(id) || 0) + (profile.timeDeltas[i] || 0)));
+let clock = 0;
+profile.samples.forEach((id, i) => {
+  clock += deltas[i] || 0;
+  if (clock >= from) selfMicros.set(id, (selfMicros.get(id) || 0) + (deltas[i + 1] || 0));
+});
 const total = [...selfMicros.values()].reduce((a, b) => a + b, 0);
 
 function place(frame) {
   const url = frame.url || '';
   const pkg = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
   if (pkg) return pkg[1];
-  const project = url.match(/\/(dist\/src\/.*|src\/.*)$/);
+  const project = url.match(/\/((?:dist\/)?src\/.*)$/);
   if (project) return project[1];
   if (url.startsWith('node:')) return url;
   return url ? url.split('/').slice(-2).join('/') : `(${frame.functionName || 'native'})`;
 }
+const label = (frame) => `${frame.functionName || '(anonymous)'}  ${place(frame)}:${frame.lineNumber + 1}`;
+const isProject = (frame) => /\/(dist\/)?src\//.test(frame.url || '') && !/node_modules/.test(frame.url || '');
 
 const byFunction = new Map();
 const byPlace = new Map();
-for (const node of profile.nodes) {
-  const micros = selfMicros.get(node.id) || 0;
-  if (!micros) continue;
-  const frame = node.callFrame;
-  const where = place(frame);
-  const key = `${frame.functionName || '(anonymous)'}  ${where}:${frame.lineNumber + 1}`;
-  byFunction.set(key, (byFunction.get(key) || 0) + micros);
-  byPlace.set(where, (byPlace.get(where) || 0) + micros);
+const inclusive = new Map();
+const add = (map, key, micros) => map.set(key, (map.get(key) || 0) + micros);
+for (const [id, micros] of selfMicros) {
+  const frame = nodes.get(id).callFrame;
+  add(byFunction, label(frame), micros);
+  add(byPlace, place(frame), micros);
+  const seen = new Set();
+  for (let at = id; at !== undefined; at = parents.get(at)) {
+    const ancestor = nodes.get(at).callFrame;
+    const key = label(ancestor);
+    if (isProject(ancestor) && !seen.has(key)) {
+      seen.add(key);
+      add(inclusive, key, micros);
+    }
+  }
 }
 
 const print = (title, map, limit) => {
@@ -46,6 +70,7 @@ const print = (title, map, limit) => {
     console.log(`${(micros / 1000).toFixed(0).padStart(8)} ms ${((micros / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
   }
 };
-console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled`);
+console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled${last ? ` (the last ${last} s)` : ''}`);
 print(`top ${top} functions by self time`, byFunction, top);
 print('self time by package or file', byPlace, top);
+print('inclusive time of project functions (with everything they call)', inclusive, top);

@@ -90,7 +90,7 @@ function table(results, scenarioNames) {
       scenario.padEnd(18),
       ...columns.map(([key]) => {
         const f = results[key][scenario];
-        return pad(f?.supported ? `${f.errors + f.timeouts}/${f.non2xx}/${f.failures}/${Math.round(f.peakRssMb)}MB` : 'n/a', 22);
+        return pad(!f ? '' : f.supported ? `${f.errors + f.timeouts}/${f.non2xx}/${f.failures}/${Math.round(f.peakRssMb)}MB` : 'n/a', 22);
       }),
     ].join(' '));
   }
