@@ -13,6 +13,10 @@ export const REDACTED_PATHS = [
   'req.headers["x-admin-key"]',
   'res.headers["set-cookie"]',
   'res.headers.location',
+  // The same headers wherever an object of headers is logged by hand.
+  '*.authorization',
+  '*.cookie',
+  '*["set-cookie"]',
   '*.password',
   '*.client_secret',
   '*.clientSecret',
@@ -37,10 +41,11 @@ export function loggerOptions(config: AppConfig): Params {
       },
       // Query strings can carry codes and states: log the path only.
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
+        // Also meets any object logged under `req` by hand: keep only these three fields.
+        req: (req: { id?: unknown; method?: unknown; url?: unknown }) => ({
           id: req.id,
           method: req.method,
-          path: req.url.split('?')[0],
+          path: typeof req.url === 'string' ? req.url.split('?')[0] : undefined,
         }),
       },
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },

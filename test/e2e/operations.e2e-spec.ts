@@ -1,0 +1,303 @@
+import { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { PARAMS_PROVIDER_TOKEN, PinoLogger } from 'nestjs-pino';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { ClientsService } from '../../src/clients/clients.service';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { HealthModule } from '../../src/health/health.module';
+import { loggerOptions } from '../../src/logging/logger-options';
+import { ADMIN_KEY, createTestApp, databases, freePort, TestApp } from '../support/test-app';
+
+const AUTH = { Authorization: `Bearer ${ADMIN_KEY}` };
+const ROOT = join(__dirname, '..', '..');
+const webApp = {
+  client_name: 'Ops test app',
+  redirect_uris: ['https://ops.example.com/cb'],
+  grant_types: ['authorization_code'],
+  scope: 'openid',
+  token_endpoint_auth_method: 'client_secret_basic',
+};
+
+/** Every log line the app writes, as parsed JSON. */
+class LogCapture extends Writable {
+  readonly lines: Array<Record<string, unknown>> = [];
+  raw = '';
+  _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.raw += chunk.toString();
+    for (const line of chunk.toString().split('\n').filter(Boolean)) this.lines.push(JSON.parse(line));
+    done();
+  }
+}
+
+/**
+ * The app with HealthModule imported beside AppModule, sharing the store of `base`, so the
+ * probes are tested whether or not AppModule imports HealthModule itself.
+ */
+async function appWithHealth(base: TestApp): Promise<NestExpressApplication> {
+  const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'silent', DATABASE_URL: base.databaseUrl });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), HealthModule] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
+  configureApp(app);
+  await app.init();
+  return app;
+}
+
+// One stream for the whole file: nestjs-pino keeps its out-of-request logger process-wide.
+const logs = new LogCapture();
+
+describe.each(databases)('operations on %s', (name, databaseUrl) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp({
+      databaseUrl,
+      // The production logger options, at level info, written to a stream the test reads.
+      override: (builder) =>
+        builder
+          .overrideProvider(PARAMS_PROVIDER_TOKEN)
+          .useValue({ pinoHttp: [loggerOptions({ logLevel: 'info' } as AppConfig).pinoHttp, logs] }),
+    });
+  });
+  afterAll(() => app.close());
+
+  describe('health', () => {
+    let probed: INestApplication;
+    beforeAll(async () => {
+      probed = await appWithHealth(app);
+    });
+    afterAll(() => probed.close());
+
+    it('answers liveness at /health without touching the database', async () => {
+      const res = await request(probed.getHttpServer()).get('/health');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'ok' });
+      expect(res.body.details).toEqual({});
+    });
+
+    it('answers readiness at /health/ready with the database up', async () => {
+      const res = await request(probed.getHttpServer()).get('/health/ready');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+    });
+
+    it('answers 503 to readiness, and still 200 to liveness, once the database is gone', async () => {
+      const doomed = await appWithHealth(app);
+      try {
+        await doomed.get(DataSource).destroy();
+        const ready = await request(doomed.getHttpServer()).get('/health/ready');
+        expect(ready.status).toBe(503);
+        expect(ready.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
+        expect((await request(doomed.getHttpServer()).get('/health')).status).toBe(200);
+      } finally {
+        await doomed.close().catch(() => undefined); // its DataSource is already gone
+      }
+    });
+  });
+
+  describe('API documentation', () => {
+    it('serves the OpenAPI UI at /docs', async () => {
+      const res = await app.http().get('/docs').redirects(1);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.text).toMatch(/swagger-ui/i);
+    });
+
+    it('describes the admin API from the DTOs at /docs-json, and nothing else', async () => {
+      const res = await app.http().get('/docs-json');
+      expect(res.status).toBe(200);
+      const paths = Object.keys(res.body.paths);
+      expect(paths).toEqual(
+        expect.arrayContaining(['/admin/clients', '/admin/clients/{client_id}', '/admin/clients/{client_id}/secret', '/admin/users', '/admin/users/{id}']),
+      );
+      expect(paths.every((path) => /^\/(admin|health)(\/|$)/.test(path))).toBe(true);
+      const create = res.body.components.schemas.CreateClientDto;
+      expect(create.required).toEqual(expect.arrayContaining(['client_name', 'scope']));
+      expect(Object.keys(create.properties)).toEqual(
+        expect.arrayContaining(['client_name', 'redirect_uris', 'grant_types', 'scope', 'token_endpoint_auth_method', 'skip_consent']),
+      );
+      expect(create.properties.token_endpoint_auth_method.enum).toEqual(['client_secret_basic', 'client_secret_post', 'none']);
+      expect(res.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    });
+  });
+
+  describe('errors a client can cause', () => {
+    it('answers 400 JSON to a malformed JSON body', async () => {
+      const res = await app.http().post('/admin/clients').set(AUTH).set('Content-Type', 'application/json').send('{"client_name": ');
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/application\/json/);
+      expect(res.body).toEqual({ error: 'invalid_request', error_description: 'the request body is not valid JSON' });
+    });
+
+    it('answers 413 JSON to a body over 100 kB, JSON or form', async () => {
+      const big = 'x'.repeat(101 * 1024);
+      const json = await app.http().post('/admin/clients').set(AUTH).send({ ...webApp, client_name: big });
+      expect(json.status).toBe(413);
+      expect(json.body).toEqual({ error: 'invalid_request', error_description: 'the request body is larger than 100kb' });
+      const form = await app.http().post('/admin/clients').set(AUTH).type('form').send({ client_name: big });
+      expect(form.status).toBe(413);
+      expect(form.body.error).toBe('invalid_request');
+    });
+
+    it('answers 4xx JSON to a body in a content type the admin API does not read', async () => {
+      const res = await app.http().post('/admin/clients').set(AUTH).set('Content-Type', 'text/plain').send(JSON.stringify(webApp));
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/application\/json/);
+      expect(res.body.message.join('\n')).toMatch(/client_name/);
+    });
+
+    it('answers 415 JSON to an unsupported charset', async () => {
+      const res = await app.http().post('/admin/clients').set(AUTH).set('Content-Type', 'application/json; charset=klingon').send('{}');
+      expect(res.status).toBe(415);
+      expect(res.body.error).toBe('invalid_request');
+    });
+
+    it('answers 404 JSON to an unknown path', async () => {
+      const res = await app.http().get('/no/such/path');
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ statusCode: 404 });
+    });
+  });
+
+  describe('unexpected errors', () => {
+    it('answer a generic 500 server_error and log the cause with the request id, never leaking it', async () => {
+      const clients = app.get(ClientsService);
+      const spy = jest.spyOn(clients, 'list').mockRejectedValueOnce(new Error('connection to db-7 lost'));
+      try {
+        const res = await app.http().get('/admin/clients').set(AUTH).set('X-Request-Id', `req-unexpected-${name}`);
+        expect(res.status).toBe(500);
+        expect(res.body).toEqual({ error: 'server_error', error_description: 'the server met an unexpected error' });
+        expect(res.text).not.toContain('db-7');
+        const logged = logs.lines.find((line) => line.msg === 'unexpected error' && line.reqId === `req-unexpected-${name}`);
+        expect(logged).toMatchObject({ level: 50, path: '/admin/clients', err: { message: 'connection to db-7 lost' } });
+      } finally {
+        spy.mockRestore();
+      }
+    });
+  });
+
+  describe('structured logs', () => {
+    it('write one JSON line per request with its id, method and path, never its query', async () => {
+      const res = await app.http().get('/admin/clients?limit=1&code=query-code-value').set(AUTH).set('X-Request-Id', `req-logged-${name}`);
+      expect(res.status).toBe(400); // `code` is not a paging parameter
+      const line = logs.lines.find((entry) => (entry.req as { id?: string } | undefined)?.id === `req-logged-${name}`);
+      expect(line).toMatchObject({ msg: 'request completed', req: { id: `req-logged-${name}`, method: 'GET', path: '/admin/clients' } });
+      expect(logs.raw).not.toContain('query-code-value');
+    });
+
+    it('never contain a password, secret, token, cookie or Authorization header', async () => {
+      const password = 'log-test password 0123456789';
+      const created = await app
+        .http()
+        .post('/admin/clients')
+        .set(AUTH)
+        .set('Cookie', 'sid=cookie-value-should-not-appear')
+        .send(webApp);
+      expect(created.status).toBe(201);
+      const user = await app.http().post('/admin/users').set(AUTH).send({ email: 'logs@example.com', password });
+      expect(user.status).toBe(201);
+      const denied = await app.http().get('/admin/clients').set('Authorization', 'Bearer wrong-key-that-must-not-be-logged');
+      expect(denied.status).toBe(401);
+      // Application code that logs a whole object by mistake is redacted too.
+      const logger = await app.app.resolve(PinoLogger);
+      logger.info(
+        {
+          body: { password, client_secret: created.body.client_secret, refresh_token: 'rt-value', code: 'code-value' },
+          headers: { authorization: `Bearer ${ADMIN_KEY}`, cookie: 'sid=cookie-value-2', 'set-cookie': 'sid=cookie-value-3' },
+          req: { url: '/cb?code=req-code', headers: { authorization: `Bearer ${ADMIN_KEY}` } },
+        },
+        `object with secrets on ${name}`,
+      );
+      const line = logs.lines.find((entry) => entry.msg === `object with secrets on ${name}`);
+      expect(line).toMatchObject({
+        body: { password: '[redacted]', client_secret: '[redacted]', refresh_token: '[redacted]', code: '[redacted]' },
+        headers: { authorization: '[redacted]', cookie: '[redacted]', 'set-cookie': '[redacted]' },
+        req: { path: '/cb' },
+      });
+      for (const secret of [
+        password,
+        created.body.client_secret,
+        ADMIN_KEY,
+        'cookie-value',
+        'wrong-key-that-must-not-be-logged',
+        'rt-value',
+        'code-value',
+        'req-code',
+      ]) {
+        expect(logs.raw).not.toContain(secret);
+      }
+    });
+  });
+});
+
+describe('the compiled server', () => {
+  let outDir: string;
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'oauth-build-'));
+    // Emits even if a file elsewhere fails the type check; this test needs main.js only.
+    await new Promise<void>((resolve) =>
+      execFile('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: ROOT }, () => resolve()),
+    );
+    expect(existsSync(join(outDir, 'src', 'main.js'))).toBe(true);
+  }, 180_000);
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  const start = (env: Record<string, string>): ChildProcessWithoutNullStreams =>
+    spawn(process.execPath, [join(outDir, 'src', 'main.js')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, NODE_PATH: join(ROOT, 'node_modules'), ...env },
+    });
+  const finished = (child: ChildProcessWithoutNullStreams) =>
+    new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    });
+
+  it.each([
+    ['PORT', 'abc', /^Configuration error: PORT: must be an integer port number from 1 to 65535 \(got "abc"\)\n$/],
+    ['DATABASE_URL', 'mysql://db/auth', /^Configuration error: DATABASE_URL: must be sqlite:<path>, sqlite::memory: or postgres:/],
+    ['ACCESS_TOKEN_TTL', '-5', /^Configuration error: ACCESS_TOKEN_TTL: must be a whole number of seconds/],
+    ['ADMIN_API_KEY', 'short', /^Configuration error: ADMIN_API_KEY: must be at least 16 characters/],
+  ])('refuses %s=%s with one line on stderr and exit code 1', async (variable, value, message) => {
+    const result = await finished(start({ DATABASE_URL: 'sqlite::memory:', [variable]: value }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stdout).toBe('');
+  });
+
+  it('logs JSON, serves, and shuts down on SIGTERM', async () => {
+    const port = await freePort();
+    const child = start({ DATABASE_URL: 'sqlite::memory:', PORT: String(port), ADMIN_API_KEY: ADMIN_KEY });
+    const result = finished(child);
+    const started = Date.now();
+    let listening = false;
+    while (!listening && Date.now() - started < 60_000) {
+      listening = await fetch(`http://127.0.0.1:${port}/admin/clients`, { headers: AUTH })
+        .then((res) => res.status === 200)
+        .catch(() => false);
+      if (!listening) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(listening).toBe(true);
+    const signalledAt = Date.now();
+    child.kill('SIGTERM');
+    const { code, signal, stdout } = await result;
+    console.log(`shutdown after SIGTERM took ${Date.now() - signalledAt} ms`);
+    // Nest closes the app (HTTP server, database, timers), then re-raises the signal.
+    expect(code === 0 || signal === 'SIGTERM').toBe(true);
+    const lines = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    expect(lines.some((line) => /listening on http:\/\/127\.0\.0\.1:/.test(String(line.msg)))).toBe(true);
+    expect(stdout).not.toContain(ADMIN_KEY);
+    await expect(fetch(`http://127.0.0.1:${port}/admin/clients`)).rejects.toThrow();
+  }, 90_000);
+});
