@@ -1,6 +1,7 @@
 import { FixedClock } from '../../src/common/clock';
 import { KeyStoreService } from '../../src/tokens/signing/key-store.service';
-import { createParty, introspect, jwtHeader, Party, signInAndExchange } from '../support/token-helpers';
+import { createClient } from '../support/authorize-flow';
+import { createParty, introspect, jwtHeader, Party, revoke, signInAndExchange, tokenRequest } from '../support/token-helpers';
 import { ADMIN_KEY, createTestApp, databases, TestApp } from '../support/test-app';
 
 describe.each(databases)('discovery and signing keys on %s', (_name, databaseUrl) => {
@@ -77,5 +78,36 @@ describe.each(databases)('discovery and signing keys on %s', (_name, databaseUrl
     await app.get(KeyStoreService).reload();
     const remaining = (await app.http().get('/.well-known/jwks.json')).body.keys.map((key: { kid: string }) => key.kid);
     expect(remaining).toEqual([res.body.kid]);
+  });
+});
+
+describe.each(databases)('admin API with access tokens on %s', (_name, databaseUrl) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp({ databaseUrl });
+  });
+  afterAll(() => app.close());
+
+  const clientCredentialsToken = async (scope: string) => {
+    const service = await createClient(app, { grant_types: ['client_credentials'], redirect_uris: [], scope });
+    const res = await tokenRequest(app, service, { grant_type: 'client_credentials' });
+    expect(res.status).toBe(200);
+    return { service, token: res.body.access_token as string };
+  };
+
+  it('rotates keys for an access token with scope admin, refuses one without it, and one that was revoked', async () => {
+    const admin = await clientCredentialsToken('admin');
+    const allowed = await app.http().post('/admin/keys/rotate').set('Authorization', `Bearer ${admin.token}`);
+    expect(allowed.status).toBe(200);
+    expect(allowed.body).toMatchObject({ kid: expect.any(String), use: 'sig' });
+
+    const reader = await clientCredentialsToken('notes:read');
+    const forbidden = await app.http().post('/admin/keys/rotate').set('Authorization', `Bearer ${reader.token}`);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.headers['www-authenticate']).toMatch(/insufficient_scope/);
+
+    expect((await revoke(app, admin.service, admin.token)).status).toBe(200);
+    const revoked = await app.http().post('/admin/keys/rotate').set('Authorization', `Bearer ${admin.token}`);
+    expect(revoked.status).toBe(401);
   });
 });
