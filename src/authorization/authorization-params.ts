@@ -40,11 +40,13 @@ export class AuthorizationPageError extends Error {
 const CODE_CHALLENGE = /^[A-Za-z0-9\-._~]{43,128}$/;
 const PROMPTS: readonly Prompt[] = ['none', 'login', 'consent'];
 
-/** Reads one parameter; a repeated one is an error (RFC 6749 §3.1). */
+/** Reads one parameter; a repeated one is an error (RFC 6749 §3.1), and so is a NUL character. */
 export function single(params: Record<string, unknown>, name: string): string | undefined {
   const value = params[name];
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string') throw new OAuthError('invalid_request', `${name} must be given once`);
+  // PostgreSQL text cannot hold NUL; no parameter has a use for it.
+  if (value.includes('\0')) throw new OAuthError('invalid_request', `${name} must not contain NUL characters`);
   return value;
 }
 

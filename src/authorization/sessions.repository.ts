@@ -10,6 +10,8 @@ export class SessionsRepository {
   constructor(@InjectRepository(UserSession) private readonly rows: Repository<UserSession>) {}
 
   async create(id: string, userId: string, authTime: Date, expiresAt: Date): Promise<UserSession> {
+    // Expired sessions are swept as new ones begin: one indexed delete keeps the table small.
+    await this.purgeExpired(authTime);
     const session = this.rows.create({ idHash: sha256(id), userId, authTime, expiresAt });
     await this.rows.insert(session);
     return session;

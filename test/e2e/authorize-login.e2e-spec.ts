@@ -241,6 +241,9 @@ describe.each(databases)('sign-in on %s', (_name, databaseUrl) => {
       expect(repeated.status).toBe(403);
       const json = await app.http().post('/authorize').send({ request_id: ['x'], csrf_token: { a: 1 } });
       expect(json.status).toBe(403);
+      const nul = await submit(app, await openLogin(app, client), { email: `${user.email}\0`, password: user.password });
+      expect(nul.status).toBe(400);
+      expect(nul.text).toContain('Enter your email and password.');
     });
   });
 

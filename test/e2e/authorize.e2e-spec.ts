@@ -69,6 +69,10 @@ describe.each(databases)('authorization endpoint on %s', (_name, databaseUrl) =>
       expectErrorPage(await get(authorizationPath(client, { redirect_uri: redirectUri })), /redirect URI/);
     });
 
+    it('shows an error page for a client_id with a NUL character', async () => {
+      expectErrorPage(await get(authorizationPath(client, { client_id: `${client.client_id}\0` })), /not registered/);
+    });
+
     it('shows an error page when redirect_uri is repeated', async () => {
       const res = await get(authorizationPath(client, { redirect_uri: [client.redirect_uri, 'https://evil.example.com/cb'] }));
       expectErrorPage(res, /redirect URI/);
@@ -102,6 +106,11 @@ describe.each(databases)('authorization endpoint on %s', (_name, databaseUrl) =>
       const machine = await createClient(app, { grant_types: ['client_credentials'], redirect_uris: ['https://m.example.com/cb'] });
       const params = redirectedError(await get(authorizationPath(machine)));
       expect(params).toMatchObject({ error: 'unauthorized_client', state: 'state-123', iss: app.config.issuer });
+    });
+
+    it('answers invalid_request, without echoing it, for a state with a NUL character', async () => {
+      const params = redirectedError(await get(authorizationPath(client, { state: 'a\0b' })));
+      expect(params).toEqual({ error: 'invalid_request', error_description: expect.any(String), iss: app.config.issuer });
     });
 
     it('leaves state out of an error redirect when none was sent', async () => {
