@@ -9,14 +9,20 @@ import {
 } from '@nestjs/swagger';
 import { AdminApi } from '../admin/admin-api.decorator';
 import { CreateUserDto } from './dto/create-user.dto';
+import { RevokedSessionsResponse } from './dto/revoked-sessions.response';
 import { UserResponse } from './dto/user.response';
+import { UserAccessRevoker } from './user-access-revoker';
+import type { User } from './user.entity';
 import { UsersService } from './users.service';
 
 /** Accounts that sign in on the login page. */
 @AdminApi('admin: users')
 @Controller('admin/users')
 export class AdminUsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly access: UserAccessRevoker,
+  ) {}
 
   @Post()
   @ApiCreatedResponse({ type: UserResponse })
@@ -30,17 +36,34 @@ export class AdminUsersController {
   @ApiOkResponse({ type: UserResponse })
   @ApiNotFoundResponse()
   async findOne(@Param('id') id: string): Promise<UserResponse> {
-    const user = await this.users.findById(id);
-    if (!user) throw userNotFound(id);
-    return UserResponse.from(user);
+    return UserResponse.from(await this.existing(id));
   }
 
+  /** Deletes the account after ending its access, so no token outlives it. */
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiNotFoundResponse()
   async remove(@Param('id') id: string): Promise<void> {
+    await this.existing(id);
+    await this.access.revokeAll(id, 'user deleted');
     if (!(await this.users.delete(id))) throw userNotFound(id);
+  }
+
+  /** Signs the user out everywhere: every token family revoked, every sign-in session ended. */
+  @Delete(':id/sessions')
+  @ApiOkResponse({ type: RevokedSessionsResponse })
+  @ApiNotFoundResponse()
+  async revokeSessions(@Param('id') id: string): Promise<RevokedSessionsResponse> {
+    await this.existing(id);
+    const revoked = await this.access.revokeAll(id, 'admin revoked sessions');
+    return { revoked_token_families: revoked.tokenFamilies, ended_sign_in_sessions: revoked.signInSessions };
+  }
+
+  private async existing(id: string): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw userNotFound(id);
+    return user;
   }
 }
 

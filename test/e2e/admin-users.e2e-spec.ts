@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { UsersService } from '../../src/users/users.service';
+import { authorize } from '../support/authorize-flow';
 import { ADMIN_KEY, createTestApp, databases, TestApp } from '../support/test-app';
+import { createParty, introspect, Party, refresh, signInAndExchange } from '../support/token-helpers';
 
 const AUTH = { Authorization: `Bearer ${ADMIN_KEY}` };
 const PASSWORD = 'correct horse battery staple';
@@ -102,11 +104,74 @@ describe.each(databases)('admin API for users on %s', (_name, databaseUrl) => {
     });
   });
 
+  describe('DELETE /admin/users/:id/sessions', () => {
+    const signedIn = async () => {
+      const party = await createParty(app, { scope: 'openid notes:read offline_access' });
+      const tokens = await signInAndExchange(app, party);
+      expect(tokens.refresh_token).toEqual(expect.any(String));
+      return { party, tokens };
+    };
+    const showsLogin = async (party: Party) =>
+      (
+        await authorize(app, {
+          client_id: party.client.client_id,
+          redirect_uri: party.client.redirect_uri,
+          scope: 'openid',
+          user: party.user,
+          cookies: party.cookies,
+        })
+      ).pages.includes('login');
+
+    it('revokes every token family of the user and ends the sign-in sessions', async () => {
+      const { party, tokens } = await signedIn();
+      const second = await signInAndExchange(app, party); // same browser: a second family
+      expect(await showsLogin(party)).toBe(false);
+
+      const res = await app.http().delete(`/admin/users/${party.user.id}/sessions`).set(AUTH);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ revoked_token_families: 2, ended_sign_in_sessions: 1 });
+
+      for (const set of [tokens, second]) {
+        const refused = await refresh(app, party.client, set.refresh_token!);
+        expect(refused.status).toBe(400);
+        expect(refused.body.error).toBe('invalid_grant');
+        expect((await introspect(app, party.client, set.access_token)).active).toBe(false);
+      }
+      expect(await showsLogin(party)).toBe(true);
+    });
+
+    it('leaves the tokens of other users alone', async () => {
+      const victim = await signedIn();
+      const bystander = await signedIn();
+      const res = await app.http().delete(`/admin/users/${victim.party.user.id}/sessions`).set(AUTH);
+      expect(res.status).toBe(200);
+      expect((await introspect(app, bystander.party.client, bystander.tokens.access_token)).active).toBe(true);
+      expect((await refresh(app, bystander.party.client, bystander.tokens.refresh_token!)).status).toBe(200);
+    });
+
+    it('answers 200 with zero counts for a user without sessions, 404 for an unknown user', async () => {
+      const { id } = await createUser();
+      const none = await app.http().delete(`/admin/users/${id}/sessions`).set(AUTH);
+      expect(none.status).toBe(200);
+      expect(none.body).toEqual({ revoked_token_families: 0, ended_sign_in_sessions: 0 });
+      const unknown = await app.http().delete('/admin/users/no-such-user/sessions').set(AUTH);
+      expect(unknown.status).toBe(404);
+    });
+
+    it('revokes the tokens of a deleted user too', async () => {
+      const { party, tokens } = await signedIn();
+      expect((await app.http().delete(`/admin/users/${party.user.id}`).set(AUTH)).status).toBe(204);
+      expect((await introspect(app, party.client, tokens.access_token)).active).toBe(false);
+      expect((await refresh(app, party.client, tokens.refresh_token!)).body.error).toBe('invalid_grant');
+    });
+  });
+
   describe('authentication', () => {
     it.each([
       ['POST', 'post', '/admin/users'],
       ['GET', 'get', '/admin/users/x'],
       ['DELETE', 'delete', '/admin/users/x'],
+      ['DELETE sessions', 'delete', '/admin/users/x/sessions'],
     ] as const)('answers 401 to %s without the admin key, creating nothing', async (_label, method, path) => {
       const email = uniqueEmail();
       const res = await app.http()[method](path).send({ email, password: PASSWORD });
