@@ -3,8 +3,9 @@
 // Summarises a V8 .cpuprofile (from `node --cpu-prof`, e.g. `node bench/run.js --profile dir`):
 // the functions with the most self time, self time per package or project file, and the
 // inclusive time of the project's own functions (what each of our calls costs with all it calls).
-//   node bench/profile-top.js <file.cpuprofile> [--top 30] [--last <seconds>]
+//   node bench/profile-top.js <file.cpuprofile> [--top 30] [--last <seconds>] [--callers <name>]
 // --last keeps only the final seconds of the profile: the measured run, not start-up and seeding.
+// --callers lists the heaviest call stacks that lead to functions named <name> (or in a package of that name).
 const { readFileSync } = require('node:fs');
 
 const [file, ...rest] = process.argv.slice(2);
@@ -15,6 +16,7 @@ if (!file) {
 const option = (name) => (rest.includes(name) ? Number(rest[rest.indexOf(name) + 1]) : undefined);
 const top = option('--top') || 30;
 const last = option('--last');
+const callers = rest.includes('--callers') ? rest[rest.indexOf('--callers') + 1] : undefined;
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -46,6 +48,7 @@ const label = (frame) => `${frame.functionName || '(anonymous)'}  ${place(frame)
 const isProject = (frame) => /\/(dist\/)?src\//.test(frame.url || '') && !/node_modules/.test(frame.url || '');
 
 const byFunction = new Map();
+const stacks = new Map();
 const byPlace = new Map();
 const inclusive = new Map();
 const add = (map, key, micros) => map.set(key, (map.get(key) || 0) + micros);
@@ -53,6 +56,14 @@ for (const [id, micros] of selfMicros) {
   const frame = nodes.get(id).callFrame;
   add(byFunction, label(frame), micros);
   add(byPlace, place(frame), micros);
+  if (callers && (frame.functionName === callers || place(frame) === callers)) {
+    const chain = [];
+    for (let at = id; at !== undefined && chain.length < 14; at = parents.get(at)) {
+      const f = nodes.get(at).callFrame;
+      if (f.functionName !== '(root)') chain.push(`${f.functionName || '(anonymous)'}@${place(f)}:${f.lineNumber + 1}`);
+    }
+    add(stacks, chain.join(' < '), micros);
+  }
   const seen = new Set();
   for (let at = id; at !== undefined; at = parents.get(at)) {
     const ancestor = nodes.get(at).callFrame;
@@ -74,3 +85,4 @@ console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled${last ? ` (the last 
 print(`top ${top} functions by self time`, byFunction, top);
 print('self time by package or file', byPlace, top);
 print('inclusive time of project functions (with everything they call)', inclusive, top);
+if (callers) print(`call stacks into ${callers}`, stacks, 10);

@@ -6,7 +6,9 @@
 //
 //   node bench/run.js [--duration 10] [--connections 32] [--scenarios verify,refresh]
 //                     [--targets ours,ceiling,peer] [--instances 2] [--warmup 2] [--smoke]
-//                     [--out file.json] [--entry dist/src/main.js] [--profile dir]
+//                     [--out file.json] [--entry dist/src/main.js] [--profile dir] [--rate req/s]
+// --rate caps the offered load (for a light profile beside other work); figures are then not
+// throughput.
 const { mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
@@ -33,12 +35,13 @@ function parseArgs(argv) {
       case '--connections': options.connections = Number(value()); break;
       case '--warmup': options.warmup = Number(value()); break;
       case '--instances': options.instances = Number(value()); break;
+      case '--rate': options.rate = Number(value()); break;
       case '--scenarios': options.scenarios = value().split(','); break;
       case '--targets': options.targets = value().split(','); break;
       case '--out': options.out = value(); break;
       case '--entry': options.entry = value(); break;
       case '--profile': options.profile = resolve(value()); break;
-      case '--help': console.log(require('node:fs').readFileSync(join(__dirname, 'run.js'), 'utf8').split('\n').slice(2, 8).join('\n')); process.exit(0); break;
+      case '--help': console.log(require('node:fs').readFileSync(join(__dirname, 'run.js'), 'utf8').split('\n').slice(2, 11).join('\n')); process.exit(0); break;
       default: throw new Error(`unknown option ${argv[i]}`);
     }
   }
@@ -87,7 +90,7 @@ async function dropSchema(url, schema) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const log = (line) => console.log(line);
-  const load = { connections: options.connections, duration: options.duration, warmup: options.warmup };
+  const load = { connections: options.connections, duration: options.duration, warmup: options.warmup, rate: options.rate };
   const scratch = mkdtempSync(join(tmpdir(), 'oauth-bench-'));
   const results = {};
   const notes = {};

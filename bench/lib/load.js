@@ -10,7 +10,7 @@ async function fixtureFor(scenario, target, connections) {
   return scenario.needsRefreshTokens ? { refreshTokens: await refreshTokens(target, connections) } : {};
 }
 
-async function run(scenario, target, { connections, duration }) {
+async function run(scenario, target, { connections, duration, rate }) {
   const plan = scenario.plan(target, await fixtureFor(scenario, target, connections));
   const stopSampling = target.servers.map((server) => server.sampleRss());
   const result = await autocannon({
@@ -19,6 +19,7 @@ async function run(scenario, target, { connections, duration }) {
     duration,
     pipelining: 1,
     timeout: 10,
+    ...(rate ? { overallRate: rate } : {}),
     ...plan.options,
   });
   const peakRssMb = Math.max(...stopSampling.map((stop) => stop()));
@@ -29,11 +30,11 @@ async function run(scenario, target, { connections, duration }) {
  * Runs `name` against `target`: a short warm-up (not recorded) when `warmup` seconds > 0, then
  * the measured run. Returns the figures of the measured run, or { supported: false }.
  */
-async function measure(name, target, { connections, duration, warmup }) {
+async function measure(name, target, { connections, duration, warmup, rate }) {
   const scenario = scenarios[name];
   if (!scenario.supported(target)) return { supported: false };
-  if (warmup > 0) await run(scenario, target, { connections, duration: warmup });
-  const { result, plan, peakRssMb } = await run(scenario, target, { connections, duration });
+  if (warmup > 0) await run(scenario, target, { connections, duration: warmup, rate });
+  const { result, plan, peakRssMb } = await run(scenario, target, { connections, duration, rate });
   const expected = new Set(scenario.redirects || []);
   let non2xx = 0;
   for (const [code, { count }] of Object.entries(result.statusCodeStats || {})) {

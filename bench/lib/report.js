@@ -107,3 +107,26 @@ function machine() {
 }
 
 module.exports = { evaluateTargets, machine, ratios, table, targetLines };
+
+/** The figures of a results document as Markdown, for the README. */
+function markdown(document) {
+  const { results, targets, machine: m, settings } = document;
+  const columns = COLUMNS.filter(([key]) => results[key]);
+  const scenarioNames = settings.scenarios;
+  const fmt = (f) => (!f ? '' : !f.supported ? 'n/a'
+    : `${Math.round(rate(f)).toLocaleString('en')}${f.flowsPerSec !== undefined ? ' flows/s' : ''} · ${f.p50Ms}/${f.p99Ms} ms · ${Math.round(f.peakRssMb)} MB`);
+  const lines = [
+    `| scenario | ${columns.map(([, title]) => title).join(' | ')} | ours / ceiling | ours / peer |`,
+    `|---|${columns.map(() => '---').join('|')}|---|---|`,
+  ];
+  for (const name of scenarioNames) {
+    const r = ratios(results, name);
+    lines.push(`| \`${name}\` | ${columns.map(([key]) => fmt(results[key][name])).join(' | ')} | ${r.oursToCeiling ?? '–'} | ${r.oursToPeer ?? '–'} |`);
+  }
+  lines.push('', '| target | goal | this run | met |', '|---|---|---|---|');
+  for (const t of targets) lines.push(`| \`${t.scenario}\` | ${t.goal} | ${t.value ?? '–'} | ${t.met === undefined ? '–' : t.met ? 'yes' : '**no**'} |`);
+  lines.push('', `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB, Node ${m.node}, ${m.platform}; ${settings.duration} s per run after ${settings.warmup} s warm-up, ${settings.connections} connections.`);
+  return lines.join('\n');
+}
+
+module.exports.markdown = markdown;
