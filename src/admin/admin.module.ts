@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
+import { AccessRevoker } from './access-revoker';
 import { AdminAuthGuard } from './admin-auth.guard';
 
 /**
- * The admin API's authentication. Importing it is optional: `@UseGuards(AdminAuthGuard)`
- * works in any module, since the guard needs only the global `AppConfig` and `ModuleRef`.
+ * What the `/admin/*` controllers share. `@UseGuards(AdminAuthGuard)` also works without
+ * importing this module: the guard needs only the global `AppConfig` and `ModuleRef`.
  */
 @Module({
-  providers: [AdminAuthGuard],
-  exports: [AdminAuthGuard],
+  providers: [AdminAuthGuard, AccessRevoker],
+  exports: [AdminAuthGuard, AccessRevoker],
 })
 export class AdminModule {}

@@ -12,6 +12,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
+import { AccessRevoker } from '../admin/access-revoker';
 import { AdminApi } from '../admin/admin-api.decorator';
 import { invalidBody } from '../admin/admin-validation.pipe';
 import type { Client } from './client.entity';
@@ -28,7 +29,10 @@ import { UpdateClientDto } from './dto/update-client.dto';
 @ApiBadRequestResponse({ description: 'Invalid body or query: `message` lists each bad field' })
 @Controller('admin/clients')
 export class AdminClientsController {
-  constructor(private readonly clients: ClientsService) {}
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly access: AccessRevoker,
+  ) {}
 
   @Post()
   @Header('Cache-Control', 'no-store')
@@ -85,11 +89,14 @@ export class AdminClientsController {
     return ClientResponse.from(updated);
   }
 
+  /** Deletes the client after revoking every token it holds, so none outlives it. */
   @Delete(':client_id')
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiNotFoundResponse()
   async remove(@Param('client_id') clientId: string): Promise<void> {
+    await this.existing(clientId);
+    await this.access.revokeClient(clientId, 'client_deleted');
     if (!(await this.clients.delete(clientId))) throw clientNotFound(clientId);
   }
 

@@ -7,11 +7,11 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
 } from '@nestjs/swagger';
+import { AccessRevoker } from '../admin/access-revoker';
 import { AdminApi } from '../admin/admin-api.decorator';
 import { CreateUserDto } from './dto/create-user.dto';
 import { RevokedSessionsResponse } from './dto/revoked-sessions.response';
 import { UserResponse } from './dto/user.response';
-import { UserAccessRevoker } from './user-access-revoker';
 import type { User } from './user.entity';
 import { UsersService } from './users.service';
 
@@ -21,7 +21,7 @@ import { UsersService } from './users.service';
 export class AdminUsersController {
   constructor(
     private readonly users: UsersService,
-    private readonly access: UserAccessRevoker,
+    private readonly access: AccessRevoker,
   ) {}
 
   @Post()
@@ -46,7 +46,7 @@ export class AdminUsersController {
   @ApiNotFoundResponse()
   async remove(@Param('id') id: string): Promise<void> {
     await this.existing(id);
-    await this.access.revokeAll(id, 'user deleted');
+    await this.access.revokeUser(id, 'user_deleted');
     if (!(await this.users.delete(id))) throw userNotFound(id);
   }
 
@@ -56,7 +56,7 @@ export class AdminUsersController {
   @ApiNotFoundResponse()
   async revokeSessions(@Param('id') id: string): Promise<RevokedSessionsResponse> {
     await this.existing(id);
-    const revoked = await this.access.revokeAll(id, 'admin revoked sessions');
+    const revoked = await this.access.revokeUser(id, 'admin_revoked_sessions');
     return { revoked_token_families: revoked.tokenFamilies, ended_sign_in_sessions: revoked.signInSessions };
   }
 

@@ -4,6 +4,8 @@ import { FixedClock } from '../../src/common/clock';
 import { ClientAuthenticator } from '../../src/clients/client-authenticator';
 import { RevocationLogService } from '../../src/revocation/revocation-log.service';
 import { mintAccessToken, mintWithForeignKey } from '../support/access-tokens';
+import { createClient } from '../support/authorize-flow';
+import { createParty, introspect, signInAndExchange, tokenRequest } from '../support/token-helpers';
 import { ADMIN_KEY, createTestApp, databases, TestApp } from '../support/test-app';
 
 const AUTH = { Authorization: `Bearer ${ADMIN_KEY}` };
@@ -301,6 +303,25 @@ describe.each(databases)('admin API for clients on %s', (_name, databaseUrl) => 
       expect((await app.http().get(`/admin/clients/${client_id}`).set(AUTH)).status).toBe(404);
       expect((await app.http().delete(`/admin/clients/${client_id}`).set(AUTH)).status).toBe(404);
       expect(await authenticates(client_id, client_secret!)).toBe(false);
+    });
+
+    it('revokes every token of a deleted client: refresh, authorization-code and client-credentials', async () => {
+      const party = await createParty(app);
+      const service = await createClient(app, { grant_types: ['client_credentials'], redirect_uris: [], scope: 'notes:read' });
+      const observer = await createClient(app, { grant_types: ['client_credentials'], redirect_uris: [], scope: 'notes:read' });
+      const userTokens = await signInAndExchange(app, party);
+      const serviceToken = await tokenRequest(app, service, { grant_type: 'client_credentials' });
+      expect(serviceToken.status).toBe(200);
+      for (const token of [userTokens.access_token, serviceToken.body.access_token]) {
+        expect((await introspect(app, observer, token)).active).toBe(true);
+      }
+      for (const clientId of [party.client.client_id, service.client_id]) {
+        expect((await app.http().delete(`/admin/clients/${clientId}`).set(AUTH)).status).toBe(204);
+      }
+      for (const token of [userTokens.access_token, userTokens.refresh_token!, serviceToken.body.access_token]) {
+        expect((await introspect(app, observer, token)).active).toBe(false);
+      }
+      expect((await introspect(app, observer, (await tokenRequest(app, observer, { grant_type: 'client_credentials' })).body.access_token)).active).toBe(true);
     });
 
     it.each([

@@ -140,6 +140,17 @@ describe.each(databases)('admin API for users on %s', (_name, databaseUrl) => {
       expect(await showsLogin(party)).toBe(true);
     });
 
+    it('refuses access tokens that no token family stands behind', async () => {
+      const party = await createParty(app, { grant_types: ['authorization_code'], scope: 'openid notes:read' });
+      const tokens = await signInAndExchange(app, party);
+      expect(tokens.refresh_token).toBeUndefined();
+      expect((await introspect(app, party.client, tokens.access_token)).active).toBe(true);
+      expect((await app.http().delete(`/admin/users/${party.user.id}/sessions`).set(AUTH)).status).toBe(200);
+      expect((await introspect(app, party.client, tokens.access_token)).active).toBe(false);
+      const me = await app.http().get('/api/me').set('Authorization', `Bearer ${tokens.access_token}`);
+      expect(me.status).toBe(401);
+    });
+
     it('leaves the tokens of other users alone', async () => {
       const victim = await signedIn();
       const bystander = await signedIn();

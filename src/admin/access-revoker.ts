@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { AuthorizationService } from '../authorization/authorization.service';
+import { addSeconds, Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { RevocationLogService } from '../revocation/revocation-log.service';
+import { TokenFamiliesService } from '../tokens/refresh-tokens/token-families.service';
+
+/** What ending a user's access took away. */
+export interface RevokedUserAccess {
+  /** Token families revoked: their refresh tokens stop at once, their access tokens are denied by `sid`. */
+  tokenFamilies: number;
+  /** Sign-in sessions ended, so no browser gets a new code without signing in again. */
+  signInSessions: number;
+}
+
+/**
+ * Ends everything a user or a client holds, for the admin API: token families, sign-in
+ * sessions, and, by a `sub` denial, access tokens that no family stands behind (a code
+ * exchange without a refresh token, a client-credentials token).
+ */
+@Injectable()
+export class AccessRevoker {
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly revocations: RevocationLogService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async revokeUser(userId: string, reason: string): Promise<RevokedUserAccess> {
+    const tokenFamilies = await this.lookUp(TokenFamiliesService).revokeAllForUser(userId, reason);
+    const signInSessions = await this.lookUp(AuthorizationService).endSessionsOf(userId);
+    await this.denySubject(userId);
+    return { tokenFamilies, signInSessions };
+  }
+
+  /** Answers how many token families were revoked. */
+  async revokeClient(clientId: string, reason: string): Promise<number> {
+    const tokenFamilies = await this.lookUp(TokenFamiliesService).revokeAllForClient(clientId, reason);
+    await this.denySubject(clientId); // client-credentials tokens carry the client id as `sub`
+    return tokenFamilies;
+  }
+
+  private async denySubject(sub: string): Promise<void> {
+    // Refuses the tokens issued until now; the last of them expires within one TTL plus skew.
+    const until = addSeconds(this.clock.now(), this.config.accessTokenTtlSeconds + this.config.clockSkewSeconds);
+    await this.revocations.deny('sub', sub, until);
+  }
+
+  /**
+   * Looked up at call time: the token and authorization modules import the clients and users
+   * modules, which use this class, so a constructor dependency would be a cycle.
+   */
+  private lookUp<T>(type: abstract new (...args: never[]) => T): T {
+    return this.moduleRef.get(type as never, { strict: false }) as T;
+  }
+}
