@@ -112,17 +112,13 @@ export class AuthorizationService {
     if (!email || !password) return again(400, 'Enter your email and password.');
 
     const now = this.clock.now();
-    const retryAfter = await this.throttle.retryAfterSeconds(email, browser.ip, now);
-    if (retryAfter > 0) {
-      return again(429, `Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`, retryAfter);
-    }
+    const attempt = await this.throttle.begin(email, browser.ip, now);
+    const wait = attempt.retryAfterSeconds;
+    if (wait > 0) return again(429, `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`, wait);
     const user = await this.users.verifyCredentials(email, password);
-    if (!user) {
-      await this.throttle.recordFailure(email, browser.ip, now);
-      // One message for an unknown email and a wrong password: no account enumeration.
-      return again(400, 'Wrong email or password.');
-    }
-    await this.throttle.clearAccount(email);
+    // One message for an unknown email and a wrong password: no account enumeration.
+    if (!user) return again(400, 'Wrong email or password.');
+    await this.throttle.succeeded(attempt);
 
     // A new session id at every sign-in (no session fixation); the old one ends.
     if (browser.sessionId) await this.sessions.delete(browser.sessionId);

@@ -349,6 +349,16 @@ describe.each(databases)('sign-in throttling on %s', (name, databaseUrl) => {
     expect((await submit(app, await openLogin(app, client), { email: other.email, password: other.password })).status).toBe(302);
   });
 
+  it('lets at most 3 of 10 simultaneous guesses reach the password check', async () => {
+    const forms = await Promise.all(Array.from({ length: 10 }, () => openLogin(app, client)));
+    const answers = await Promise.all(forms.map((form) => submit(app, form, { email: user.email, password: 'guess' })));
+    const statuses = answers.map((res) => res.status);
+    // 400: the password was checked (and was wrong); 429: refused before the check.
+    expect(statuses.filter((status) => status === 400).length).toBeLessThanOrEqual(3);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(7);
+    expect(statuses.every((status) => status === 400 || status === 429)).toBe(true);
+  });
+
   it('refuses an IP address after 6 failures across accounts', async () => {
     for (let i = 0; i < 6; i++) await fail(`spray${i}@example.com`);
     const fresh = await createUser(app);
