@@ -1,7 +1,10 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { TimeColumn } from '../database/columns';
 
-/** A failed sign-in, counted per account and per IP by `LoginThrottle`. */
+/**
+ * A failed sign-in (or one whose password is being checked right now), counted per account
+ * and per IP by `LoginThrottle`.
+ */
 @Entity({ name: 'login_failures' })
 export class LoginFailure {
   @PrimaryGeneratedColumn('increment', { name: 'seq' })

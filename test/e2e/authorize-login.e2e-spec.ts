@@ -32,10 +32,13 @@ async function openLogin(app: TestApp, client: TestClient, cookies = new Browser
   return { cookies, request_id: formField(res.text, 'request_id')!, csrf_token: formField(res.text, 'csrf_token')! };
 }
 
-function submit(app: TestApp, form: LoginForm, fields: Record<string, string>, ip?: string) {
-  const req = app.http().post('/authorize').type('form').set('Cookie', form.cookies.header());
-  if (ip) req.set('X-Forwarded-For', ip);
-  return req.send({ request_id: form.request_id, csrf_token: form.csrf_token, ...fields });
+function submit(app: TestApp, form: LoginForm, fields: Record<string, string>) {
+  return app
+    .http()
+    .post('/authorize')
+    .type('form')
+    .set('Cookie', form.cookies.header())
+    .send({ request_id: form.request_id, csrf_token: form.csrf_token, ...fields });
 }
 
 function setCookieLine(headers: Record<string, unknown>, name: string): string | undefined {
