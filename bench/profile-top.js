@@ -47,7 +47,23 @@ function place(frame) {
 const label = (frame) => `${frame.functionName || '(anonymous)'}  ${place(frame)}:${frame.lineNumber + 1}`;
 const isProject = (frame) => /\/(dist\/)?src\//.test(frame.url || '') && !/node_modules/.test(frame.url || '');
 
+// Coarse layers, to say which part of the stack a request's time goes to.
+const LAYERS = [
+  ['idle', /^\(\(idle\)\)$/],
+  ['garbage collector', /garbage collector/],
+  ['native (program)', /^\(\(program\)\)$/],
+  ['database driver (sqlite3, pg)', /^(sqlite3|pg|pg-[\w-]+|postgres-[\w-]+)$/],
+  ['TypeORM', /^typeorm$/],
+  ['crypto (jose, node:crypto)', /^(jose|node:internal\/crypto\/.*)$/],
+  ['logging (pino)', /^(pino|pino-http|pino-std-serializers|@pinojs\/.*|nestjs-pino|sonic-boom|fast-redact)$/],
+  ['framework (Nest, Express, middleware)', /^(@nestjs\/.*|express|router|body-parser|raw-body|type-is|qs|helmet|cookie-parser|cookie|passport|passport-jwt|path-to-regexp|rxjs|class-validator|class-transformer|finalhandler|send|on-finished|content-type|accepts|negotiator|mime-types|depd|iconv-lite|reflect-metadata)$/],
+  ['this project (src)', /^(dist\/)?src\//],
+  ['node http, net, streams', /^(node:_http|node:net|node:internal\/streams|node:events|node:internal\/stream|\(writev\)|node:internal\/http|node:_stream)/],
+];
+const layerOf = (where) => (LAYERS.find(([, pattern]) => pattern.test(where)) || ['other (node internals, etc.)'])[0];
+
 const byFunction = new Map();
+const byLayer = new Map();
 const stacks = new Map();
 const byPlace = new Map();
 const inclusive = new Map();
@@ -56,6 +72,7 @@ for (const [id, micros] of selfMicros) {
   const frame = nodes.get(id).callFrame;
   add(byFunction, label(frame), micros);
   add(byPlace, place(frame), micros);
+  add(byLayer, layerOf(place(frame)), micros);
   if (callers && (frame.functionName === callers || place(frame) === callers)) {
     const chain = [];
     for (let at = id; at !== undefined && chain.length < 14; at = parents.get(at)) {
@@ -82,6 +99,7 @@ const print = (title, map, limit) => {
   }
 };
 console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled${last ? ` (the last ${last} s)` : ''}`);
+print('self time by layer', byLayer, LAYERS.length + 1);
 print(`top ${top} functions by self time`, byFunction, top);
 print('self time by package or file', byPlace, top);
 print('inclusive time of project functions (with everything they call)', inclusive, top);

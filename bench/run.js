@@ -73,7 +73,7 @@ async function measureTarget(start, scenarioNames, load, log) {
 function describe(f) {
   if (!f.supported) return 'n/a';
   const unit = f.flowsPerSec !== undefined ? `${f.flowsPerSec} flows/s (${f.reqPerSec} req/s)` : `${f.reqPerSec} req/s`;
-  return `${unit}, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, errors ${f.errors + f.timeouts}, non-2xx ${f.non2xx}, failures ${f.failures}, RSS ${f.peakRssMb} MB`;
+  return `${unit}, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, errors ${f.errors + f.timeouts}, non-2xx ${f.non2xx}, failures ${f.failures}, RSS ${f.peakRssMb} MB, CPU ${f.cpuMsPerUnit} ms per ${f.flowsPerSec !== undefined ? 'flow' : 'request'}`;
 }
 
 async function dropSchema(url, schema) {

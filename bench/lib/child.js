@@ -29,6 +29,20 @@ function memoryOf(pid) {
 }
 
 /**
+ * CPU time (user + system, every thread) a process has used so far, in ms, from
+ * /proc/<pid>/stat; clock ticks are 1/100 s on Linux.
+ */
+function cpuMsOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Spawns `node <args>` with `env`, waits until `readyPath` answers on `port`.
  * Returns { pid, port, baseUrl, stop(), sampler() }.
  */
@@ -75,6 +89,7 @@ async function startServer({ name, args, env, port, readyPath = '/', timeoutMs =
     baseUrl,
     output: () => output,
     memory: () => memoryOf(child.pid),
+    cpuMs: () => cpuMsOf(child.pid),
     /** Samples VmRSS every 100 ms until the returned function is called; that returns the peak in MB. */
     sampleRss() {
       let peak = memoryOf(child.pid)?.rssMb ?? 0;
@@ -97,4 +112,4 @@ async function startServer({ name, args, env, port, readyPath = '/', timeoutMs =
   };
 }
 
-module.exports = { freePort, memoryOf, startServer };
+module.exports = { cpuMsOf, freePort, memoryOf, startServer };

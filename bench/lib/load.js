@@ -13,6 +13,7 @@ async function fixtureFor(scenario, target, connections) {
 async function run(scenario, target, { connections, duration, rate }) {
   const plan = scenario.plan(target, await fixtureFor(scenario, target, connections));
   const stopSampling = target.servers.map((server) => server.sampleRss());
+  const cpuBefore = target.servers.map((server) => server.cpuMs());
   const result = await autocannon({
     url: target.urls,
     connections,
@@ -23,7 +24,8 @@ async function run(scenario, target, { connections, duration, rate }) {
     ...plan.options,
   });
   const peakRssMb = Math.max(...stopSampling.map((stop) => stop()));
-  return { result, plan, peakRssMb };
+  const cpuMs = target.servers.reduce((sum, server, i) => sum + (server.cpuMs() - cpuBefore[i]), 0);
+  return { result, plan, peakRssMb, cpuMs };
 }
 
 /**
@@ -34,7 +36,7 @@ async function measure(name, target, { connections, duration, warmup, rate }) {
   const scenario = scenarios[name];
   if (!scenario.supported(target)) return { supported: false };
   if (warmup > 0) await run(scenario, target, { connections, duration: warmup, rate });
-  const { result, plan, peakRssMb } = await run(scenario, target, { connections, duration, rate });
+  const { result, plan, peakRssMb, cpuMs } = await run(scenario, target, { connections, duration, rate });
   const expected = new Set(scenario.redirects || []);
   let non2xx = 0;
   for (const [code, { count }] of Object.entries(result.statusCodeStats || {})) {
@@ -54,6 +56,9 @@ async function measure(name, target, { connections, duration, warmup, rate }) {
     failures: plan.failures ? plan.failures() : 0,
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats || {}).map(([code, { count }]) => [code, count])),
     peakRssMb: round(peakRssMb),
+    // Server CPU time per answered request (per flow for code_flow): robust against a busy machine.
+    cpuMsPerUnit: round(cpuMs / Math.max(1, plan.units ? plan.units() : result.requests.total), 2),
+    serverCpuPercent: round((cpuMs / (seconds * 1000)) * 100),
     seconds: round(seconds, 2),
     connections,
     ...(plan.counters ? { counters: { ...plan.counters } } : {}),

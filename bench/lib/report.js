@@ -94,6 +94,17 @@ function table(results, scenarioNames) {
       }),
     ].join(' '));
   }
+  lines.push('');
+  lines.push('server CPU time (user+system, all threads) per request, per full flow for code_flow; ratio ours/ceiling, ours/peer');
+  for (const scenario of scenarioNames) {
+    const cost = (key) => (results[key]?.[scenario]?.supported ? results[key][scenario].cpuMsPerUnit : undefined);
+    lines.push([
+      scenario.padEnd(18),
+      ...columns.map(([key]) => pad(cost(key) === undefined ? (results[key][scenario] ? 'n/a' : '') : `${cost(key)} ms`, 22)),
+      pad(ratio(cost('ours_sqlite'), cost('ceiling')) ?? '-', 10),
+      pad(ratio(cost('ours_sqlite'), cost('peer')) ?? '-', 10),
+    ].join(' '));
+  }
   return lines.join('\n');
 }
 
@@ -114,7 +125,7 @@ function markdown(document) {
   const columns = COLUMNS.filter(([key]) => results[key]);
   const scenarioNames = settings.scenarios;
   const fmt = (f) => (!f ? '' : !f.supported ? 'n/a'
-    : `${Math.round(rate(f)).toLocaleString('en')}${f.flowsPerSec !== undefined ? ' flows/s' : ''} · ${f.p50Ms}/${f.p99Ms} ms · ${Math.round(f.peakRssMb)} MB`);
+    : `${Math.round(rate(f)).toLocaleString('en')}${f.flowsPerSec !== undefined ? ' flows/s' : ''} · ${f.p50Ms}/${f.p99Ms} ms · ${f.cpuMsPerUnit} ms CPU · ${Math.round(f.peakRssMb)} MB`);
   const lines = [
     `| scenario | ${columns.map(([, title]) => title).join(' | ')} | ours / ceiling | ours / peer |`,
     `|---|${columns.map(() => '---').join('|')}|---|---|`,
