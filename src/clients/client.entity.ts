@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimeColumn, jsonText } from '../database/columns';
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -6,6 +6,7 @@ export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credent
 
 /** A registered OAuth client. Column names follow RFC 7591 metadata. */
 @Entity({ name: 'clients' })
+@Index('idx_clients_created_at', ['createdAt']) // as the migration creates it, so migration:generate sees no change
 export class Client {
   @PrimaryColumn('varchar', { name: 'client_id', length: 64 })
   clientId: string;
@@ -26,7 +27,8 @@ export class Client {
   @Column('varchar', { name: 'token_endpoint_auth_method', length: 32 })
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
 
-  @Column('boolean', { name: 'skip_consent', default: false })
+  // The default as SQL text, as the migration writes it: sqlite reads a boolean `false` back as 0.
+  @Column('boolean', { name: 'skip_consent', default: () => 'false' })
   skipConsent: boolean;
 
   /** SHA-256 of the current secret; null for public clients. */

@@ -1,7 +1,8 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimeColumn } from '../database/columns';
 
 @Entity({ name: 'users' })
+@Index('uq_users_email_normalized', ['emailNormalized'], { unique: true })
 export class User {
   @PrimaryColumn('varchar', { name: 'id', length: 64 })
   id: string;
