@@ -56,20 +56,6 @@ function parseArgs(argv) {
   return options;
 }
 
-async function measureTarget(start, scenarioNames, load, log) {
-  const target = await start();
-  const figures = {};
-  try {
-    for (const name of scenarioNames) {
-      figures[name] = await measure(name, target, load);
-      log(`  ${target.label.padEnd(20)} ${name.padEnd(18)} ${describe(figures[name])}`);
-    }
-  } finally {
-    await Promise.all(target.servers.map((server) => server.stop()));
-  }
-  return { figures, notes: target.notes || [] };
-}
-
 function describe(f) {
   if (!f.supported) return 'n/a';
   const unit = f.flowsPerSec !== undefined ? `${f.flowsPerSec} flows/s (${f.reqPerSec} req/s)` : `${f.reqPerSec} req/s`;
@@ -96,37 +82,52 @@ async function main() {
   const notes = {};
   const startedAt = new Date();
   log(`bench: ${options.scenarios.join(', ')}; ${options.duration} s runs (+${options.warmup} s warm-up), ${options.connections} connections; node ${process.version}, ${machine().cores} cores`);
-  const record = async (key, start, scenarioNames) => {
-    const { figures, notes: targetNotes } = await measureTarget(start, scenarioNames, load, log);
-    results[key] = figures;
-    if (targetNotes.length) notes[key] = targetNotes;
-  };
   const ours = (label, databaseUrl, instances = 1) => () => startOurs({
     root, entry: options.entry, databaseUrl, instances, label,
     cpuProfileDir: options.profile && join(options.profile, label.replace(/\W+/g, '-')),
   });
-  try {
-    if (options.targets.includes('ours')) {
-      await record('ours_sqlite', ours('ours (sqlite)', `sqlite:${join(scratch, 'bench.sqlite')}`), options.scenarios);
-    }
-    if (options.targets.includes('ceiling')) await record('ceiling', () => startReference('ceiling', { root }), options.scenarios);
-    if (options.targets.includes('peer')) await record('peer', () => startReference('peer', { root }), options.scenarios);
-    const postgres = process.env.BENCH_POSTGRES_URL;
-    if (postgres && options.targets.includes('ours') && !options.smoke) {
-      for (const instances of [1, options.instances > 1 ? options.instances : 0].filter(Boolean)) {
+  // Every system is started first; then each scenario runs against each in turn, so that a
+  // change in the machine's load during the run touches all of them alike.
+  const plans = [];
+  const schemas = [];
+  const postgres = process.env.BENCH_POSTGRES_URL;
+  if (options.targets.includes('ours')) {
+    plans.push({ key: 'ours_sqlite', start: ours('ours (sqlite)', `sqlite:${join(scratch, 'bench.sqlite')}`), scenarios: options.scenarios });
+    if (postgres && !options.smoke) {
+      for (const instances of options.instances > 1 ? [1, options.instances] : [1]) {
         const schema = `bench_${randomBytes(5).toString('hex')}`;
+        schemas.push(schema);
         const url = new URL(postgres);
         url.searchParams.set('schema', schema);
-        const key = instances === 1 ? 'ours_postgres' : 'ours_postgres_x2';
-        const names = instances === 1 ? options.scenarios : options.scenarios.filter((n) => SCALE_SCENARIOS.includes(n));
-        try {
-          if (names.length) await record(key, ours(`ours (pg${instances > 1 ? ` x${instances}` : ''})`, url.toString(), instances), names);
-        } finally {
-          await dropSchema(postgres, schema);
-        }
+        plans.push({
+          key: instances === 1 ? 'ours_postgres' : 'ours_postgres_x2',
+          start: ours(`ours (pg${instances > 1 ? ` x${instances}` : ''})`, url.toString(), instances),
+          scenarios: instances === 1 ? options.scenarios : options.scenarios.filter((name) => SCALE_SCENARIOS.includes(name)),
+        });
+      }
+    }
+  }
+  for (const kind of ['ceiling', 'peer']) {
+    if (options.targets.includes(kind)) plans.push({ key: kind, start: () => startReference(kind, { root }), scenarios: options.scenarios });
+  }
+  const running = [];
+  try {
+    for (const plan of plans) {
+      const target = await plan.start();
+      running.push({ ...plan, target });
+      results[plan.key] = {};
+      if (target.notes?.length) notes[plan.key] = target.notes;
+    }
+    for (const name of options.scenarios) {
+      for (const { key, target, scenarios: names } of running) {
+        if (!names.includes(name)) continue;
+        results[key][name] = await measure(name, target, load);
+        log(`  ${target.label.padEnd(20)} ${name.padEnd(18)} ${describe(results[key][name])}`);
       }
     }
   } finally {
+    await Promise.all(running.flatMap(({ target }) => target.servers.map((server) => server.stop())));
+    for (const schema of schemas) await dropSchema(postgres, schema);
     rmSync(scratch, { recursive: true, force: true });
   }
 
