@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpException, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import passport from 'passport';
 import { OAuthError } from '../common/errors/oauth-error';
@@ -28,7 +28,10 @@ export abstract class BearerAuthGuard implements CanActivate {
       passport.authenticate(strategy, { session: false }, (error: unknown, claims: AccessTokenClaims | false, info: unknown) => {
         if (error) reject(error);
         else if (claims) resolve(claims);
-        else reject(info instanceof OAuthError ? info : new OAuthError('invalid_token', 'an access token is required', 'no bearer token'));
+        // The verifier's own answers (invalid_token, or 503 when the remote server cannot
+        // tell) pass through; anything else is passport-jwt finding no bearer token.
+        else if (info instanceof OAuthError || info instanceof HttpException) reject(info);
+        else reject(new OAuthError('invalid_token', 'an access token is required', 'no bearer token'));
       })(request, http.getResponse<Response>(), reject);
     });
     return true;

@@ -15,6 +15,6 @@ import { ScopesGuard } from './scopes';
   imports: [TokensModule, TypeOrmModule.forFeature([Note])],
   controllers: [MeController, NotesController],
   providers: [AccessTokenVerifier, JwtStrategy, JwtAuthGuard, ScopesGuard, NotesService],
-  exports: [AccessTokenVerifier, JwtAuthGuard, ScopesGuard],
+  exports: [AccessTokenVerifier, JwtStrategy, JwtAuthGuard, ScopesGuard],
 })
 export class ResourceModule {}

@@ -1,0 +1,47 @@
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { OAuthError } from '../common/errors/oauth-error';
+import type { AccessTokenClaims, BearerTokenVerifier } from '../resource/access-token-claims';
+import { verifyAccessTokenJwt } from '../resource/access-token-verifier';
+import { AuthorizationServerClient } from './authorization-server.client';
+import { RemoteRevocationFeed } from './remote-revocation-feed';
+import { RESOURCE_SERVER_OPTIONS, ResourceServerOptions } from './resource-server.options';
+
+/**
+ * The authorization server's access tokens, checked here: the same JWT checks as the server
+ * makes (keys from its JWKS), then the denials learned from its feed. While the feed is cut
+ * off, each token is also introspected, or refused, as configured.
+ */
+@Injectable()
+export class RemoteAccessTokenVerifier implements BearerTokenVerifier {
+  constructor(
+    @Inject(RESOURCE_SERVER_OPTIONS) private readonly options: ResourceServerOptions,
+    private readonly server: AuthorizationServerClient,
+    private readonly feed: RemoteRevocationFeed,
+  ) {}
+
+  async verify(token: string): Promise<AccessTokenClaims> {
+    let keys;
+    try {
+      keys = await this.server.keys();
+    } catch (error) {
+      throw new ServiceUnavailableException('the authorization server cannot be reached', { cause: error });
+    }
+    const claims = await verifyAccessTokenJwt(token, keys, {
+      issuer: this.options.issuer,
+      audience: this.options.audience,
+      clockSkewSeconds: this.options.clockSkewSeconds ?? 5,
+      now: new Date(),
+    });
+    const denial = this.feed.match(claims);
+    if (denial) throw new OAuthError('invalid_token', 'access token has been revoked', `denied by ${denial.kind} ${denial.value}`);
+    if (this.feed.isLive) return claims;
+    // Cut off from the feed, a revocation could have been missed: ask, or refuse.
+    if (this.options.onFeedLoss === 'refuse') {
+      throw new ServiceUnavailableException('revocation status is unknown while the revocation feed is cut off');
+    }
+    if (!(await this.server.isActive(token))) {
+      throw new OAuthError('invalid_token', 'access token is not active', 'introspection: active false');
+    }
+    return claims;
+  }
+}
