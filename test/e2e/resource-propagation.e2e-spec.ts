@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RevocationLogService } from '../../src/revocation/revocation-log.service';
 import { mintAccessToken } from '../support/access-tokens';
+import { createParty, refresh, signInAndExchange } from '../support/token-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const REVOCATIONS = 60;
@@ -50,5 +51,22 @@ describe.each(stores)('revocation propagation between instances on %s', (name, d
     console.log(`revocation propagation A→B on ${name}: n=${REVOCATIONS} p50=${p50.toFixed(1)} ms p99=${p99.toFixed(1)} ms max=${latencies[latencies.length - 1].toFixed(1)} ms`);
     // A generous bound; the figures are what the README reports.
     expect(p99).toBeLessThan(1000);
+  });
+
+  it('refuses on B, within one second, the family of a refresh token replayed on A', async () => {
+    const party = await createParty(a);
+    const first = await signInAndExchange(a, party, 'notes:read');
+    const rotated = await refresh(a, party.client, first.refresh_token!);
+    expect(rotated.status).toBe(200);
+    const token = rotated.body.access_token as string;
+    expect((await b.http().get('/api/me').set('Authorization', `Bearer ${token}`)).status).toBe(200);
+    const startedAt = performance.now();
+    expect((await refresh(a, party.client, first.refresh_token!)).body.error).toBe('invalid_grant');
+    let status = 200;
+    while (status === 200 && performance.now() - startedAt < 5_000) {
+      status = (await b.http().get('/api/me').set('Authorization', `Bearer ${token}`)).status;
+    }
+    expect(status).toBe(401);
+    expect(performance.now() - startedAt).toBeLessThan(1000);
   });
 });
