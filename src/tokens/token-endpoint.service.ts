@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ClientAuthenticator } from '../clients/client-authenticator';
+import type { AuthenticatedClient } from '../clients/authenticated-client';
 import { OAuthError } from '../common/errors/oauth-error';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 import { TokenParams } from './grants/token-params';
@@ -16,29 +16,26 @@ export interface TokenResponse {
 
 export interface TokenRequest {
   params: TokenParams;
-  authorization?: string;
+  client: AuthenticatedClient;
   ip?: string;
 }
 
-/** Authenticates the client, dispatches on `grant_type`, signs the access token. */
+/** Dispatches on `grant_type`, checks the client may use it, signs the access token. */
 @Injectable()
 export class TokenEndpointService {
   constructor(
-    private readonly authenticator: ClientAuthenticator,
     private readonly issuer: AccessTokenIssuer,
     @Inject(GRANT_HANDLERS) private readonly handlers: ReadonlyMap<string, GrantHandler>,
   ) {}
 
-  async exchange(request: TokenRequest): Promise<TokenResponse> {
-    const { params } = request;
+  async exchange({ params, client, ip }: TokenRequest): Promise<TokenResponse> {
     const grantType = params.required('grant_type');
-    const client = await this.authenticator.authenticate({ authorization: request.authorization, body: params.asBody() });
     const handler = this.handlers.get(grantType);
     if (!handler) throw new OAuthError('unsupported_grant_type', `grant_type ${grantType} is not supported`);
     if (!(client.grantTypes as readonly string[]).includes(grantType)) {
       throw new OAuthError('unauthorized_client', `the client is not registered for ${grantType}`);
     }
-    const grant = await handler.handle(params, client, { ip: request.ip });
+    const grant = await handler.handle(params, client, { ip });
     const accessToken = await this.issuer.issue({
       grantType,
       client,

@@ -1,23 +1,21 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { TokenParams } from './grants/token-params';
+import { ClientAuthenticator } from '../clients/client-authenticator';
+import { readClientRequest } from './client-request';
 import { TokenEndpointService, TokenResponse } from './token-endpoint.service';
 
-/** Tokens and errors must never be cached (RFC 6749 §5.1): set before anything can fail. */
-export function noStore(res: Response): void {
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Pragma', 'no-cache');
-}
-
-/** `POST /token` (RFC 6749 §3.2), form-encoded. */
+/** `POST /token` (RFC 6749 §3.2), form-encoded; every answer `no-store`. */
 @Controller()
 export class TokenController {
-  constructor(private readonly tokens: TokenEndpointService) {}
+  constructor(
+    private readonly authenticator: ClientAuthenticator,
+    private readonly tokens: TokenEndpointService,
+  ) {}
 
   @Post('token')
   @HttpCode(200)
-  token(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<TokenResponse> {
-    noStore(res);
-    return this.tokens.exchange({ params: TokenParams.fromRequest(req), authorization: req.headers.authorization, ip: req.ip });
+  async token(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<TokenResponse> {
+    const { params, client } = await readClientRequest(this.authenticator, req, res);
+    return this.tokens.exchange({ params, client, ip: req.ip });
   }
 }

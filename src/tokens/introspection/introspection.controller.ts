@@ -1,8 +1,7 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
-import { TokenParams } from '../grants/token-params';
-import { noStore } from '../token.controller';
+import { readClientRequest } from '../client-request';
 import { IntrospectionResponse, IntrospectionService } from './introspection.service';
 
 /** `POST /introspect` (RFC 7662), for authenticated clients only. */
@@ -16,9 +15,7 @@ export class IntrospectionController {
   @Post('introspect')
   @HttpCode(200)
   async introspect(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<IntrospectionResponse> {
-    noStore(res);
-    const params = TokenParams.fromRequest(req);
-    const client = await this.authenticator.authenticate({ authorization: req.headers.authorization, body: params.asBody() });
+    const { params, client } = await readClientRequest(this.authenticator, req, res);
     return this.introspection.introspect(params.required('token'), params.optional('token_type_hint'), client);
   }
 }

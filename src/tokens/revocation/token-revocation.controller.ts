@@ -1,8 +1,7 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
-import { TokenParams } from '../grants/token-params';
-import { noStore } from '../token.controller';
+import { readClientRequest } from '../client-request';
 import { TokenRevocationService } from './token-revocation.service';
 
 /** `POST /revoke` (RFC 7009): 200 with an empty body whether or not the token was known. */
@@ -16,9 +15,7 @@ export class TokenRevocationController {
   @Post('revoke')
   @HttpCode(200)
   async revoke(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
-    noStore(res);
-    const params = TokenParams.fromRequest(req);
-    const client = await this.authenticator.authenticate({ authorization: req.headers.authorization, body: params.asBody() });
+    const { params, client } = await readClientRequest(this.authenticator, req, res);
     await this.revocation.revoke(params.required('token'), params.optional('token_type_hint'), client);
   }
 }
