@@ -7,6 +7,7 @@ const { refreshTokens } = require('./targets');
 const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 async function fixtureFor(scenario, target, connections) {
+  if (scenario.needsAccessToken) await target.renewTokens();
   return scenario.needsRefreshTokens ? { refreshTokens: await refreshTokens(target, connections) } : {};
 }
 

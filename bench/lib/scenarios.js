@@ -37,6 +37,7 @@ const scenarios = {
   verify: {
     describe: 'GET /api/me with a valid access token',
     supported: (target) => Boolean(target.endpoints.me),
+    needsAccessToken: true,
     plan(target) {
       return {
         options: {
@@ -112,6 +113,7 @@ const scenarios = {
   introspect: {
     describe: 'POST introspection of an access token by its client',
     supported: (target) => Boolean(target.endpoints.introspection),
+    needsAccessToken: true,
     plan(target) {
       const client = target.introspectionClient || target.client;
       const counters = { inactive: 0 };

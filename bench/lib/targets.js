@@ -38,16 +38,23 @@ async function discover(baseUrl) {
 }
 
 /**
- * Signs in once (sign-in form, consent page) and exchanges the code: the access token for
- * `verify` and `introspect`, and the session cookie for `code_flow`.
+ * Signs in once (sign-in form, consent page): the session cookie for `code_flow` and every
+ * later code. `renewTokens` fetches the access tokens for `verify` and `introspect` just
+ * before their runs, so that a long run never meets an expired (or, in the peer's bounded
+ * in-memory store, evicted) token.
  */
 async function signIn(target) {
   const browser = new Browser();
-  const first = await codeGrant(browser, target, target.client, target.authorizeParams);
-  target.accessToken = first.access_token;
-  target.introspectionToken ??= first.access_token;
   target.browser = browser;
   target.cookie = () => browser.cookieHeader();
+  target.renewTokens = async () => {
+    const answer = await codeGrant(browser, target, target.client, target.authorizeParams);
+    target.accessToken = answer.access_token;
+    target.introspectionToken = target.introspectionClient
+      ? (await postForm(target.endpoints.token, target.introspectionClient, { grant_type: 'client_credentials', scope: SCOPE })).access_token
+      : answer.access_token;
+  };
+  await target.renewTokens();
   return browser;
 }
 
@@ -160,10 +167,7 @@ async function startReference(kind, { root }) {
     };
     if (kind === 'peer') {
       // oidc-provider introspects only tokens it stores; it stores opaque ones, not JWTs.
-      const opaque = { ...client, id: `${client.id}-opaque` };
-      const answer = await postForm(discovered.token, opaque, { grant_type: 'client_credentials', scope: SCOPE });
-      target.introspectionClient = opaque;
-      target.introspectionToken = answer.access_token;
+      target.introspectionClient = { ...client, id: `${client.id}-opaque` };
       target.notes.push('verify: n/a (no resource API); introspect: an opaque access token (it does not store JWTs)');
     }
     await signIn(target);
