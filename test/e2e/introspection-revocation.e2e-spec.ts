@@ -56,6 +56,14 @@ describe.each(databases)('introspection and revocation on %s', (_name, databaseU
       expect(await introspect(app, api, tokens.access_token)).toMatchObject({ active: true, sub: party.user.id });
     });
 
+    it("lets a public client, whose id is no secret, learn nothing about other clients' access tokens", async () => {
+      const tokens = await signInAndExchange(app, party);
+      const spa = await createParty(app, { token_endpoint_auth_method: 'none' });
+      const own = await signInAndExchange(app, spa);
+      expect(await introspect(app, spa.client, tokens.access_token)).toEqual({ active: false });
+      expect(await introspect(app, spa.client, own.access_token)).toMatchObject({ active: true, client_id: spa.client.client_id });
+    });
+
     it('describes a live refresh token to its own client only', async () => {
       const tokens = await signInAndExchange(app, party);
       expect(await introspect(app, party.client, tokens.refresh_token!, 'refresh_token')).toMatchObject({

@@ -31,6 +31,8 @@ const INACTIVE: IntrospectionResponse = { active: false };
  * Introspection of both kinds of token. An access token is active when its signature and
  * claims verify and neither its `jti`, nor its family, nor its subject is revoked. A refresh
  * token is active only for its own client, and only while it is its family's live token.
+ * Every client may introspect (RFC 7662 §2.1 asks for client authentication, and `none` is
+ * how a public client authenticates), but public clients learn only about their own tokens.
  */
 @Injectable()
 export class IntrospectionService {
@@ -45,15 +47,20 @@ export class IntrospectionService {
   async introspect(token: string, hint: string | undefined, client: AuthenticatedClient): Promise<IntrospectionResponse> {
     // RFC 7662 §2.1: the hint only decides the order of the lookups.
     if (hint === 'refresh_token') {
-      return (await this.refreshToken(token, client)) ?? (await this.accessToken(token)) ?? INACTIVE;
+      return (await this.refreshToken(token, client)) ?? (await this.accessToken(token, client)) ?? INACTIVE;
     }
-    return (await this.accessToken(token)) ?? (await this.refreshToken(token, client)) ?? INACTIVE;
+    return (await this.accessToken(token, client)) ?? (await this.refreshToken(token, client)) ?? INACTIVE;
   }
 
-  /** Undefined when it is not one of our access tokens at all. */
-  private async accessToken(token: string): Promise<IntrospectionResponse | undefined> {
+  /**
+   * Undefined when it is not one of our access tokens at all. A confidential client (e.g. a
+   * resource server) may ask about any access token; a public client, whose id anybody may
+   * know, only about its own.
+   */
+  private async accessToken(token: string, client: AuthenticatedClient): Promise<IntrospectionResponse | undefined> {
     const claims = await this.inspector.inspect(token);
     if (!claims) return undefined;
+    if (!client.isConfidential && claims.client_id !== client.clientId) return INACTIVE;
     const now = this.clock.now();
     const issuedAt = new Date(claims.iat * 1000);
     if (await this.denials.isDenied({ jti: claims.jti, sid: claims.sid, sub: claims.sub, issuedAt }, now)) return INACTIVE;
