@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { FixedClock } from '../../src/common/clock';
+import { ServerSecret } from '../../src/tokens/refresh-tokens/server-secret.entity';
+import { SigningKey } from '../../src/tokens/signing/signing-key.entity';
 import { KeyStoreService } from '../../src/tokens/signing/key-store.service';
 import { createClient } from '../support/authorize-flow';
-import { createParty, introspect, jwtHeader, Party, revoke, signInAndExchange, tokenRequest } from '../support/token-helpers';
+import { createParty, introspect, jwtHeader, Party, refresh, revoke, signInAndExchange, tokenRequest } from '../support/token-helpers';
 import { ADMIN_KEY, createTestApp, databases, TestApp } from '../support/test-app';
 
 describe.each(databases)('discovery and signing keys on %s', (_name, databaseUrl) => {
@@ -109,5 +113,40 @@ describe.each(databases)('admin API with access tokens on %s', (_name, databaseU
     expect((await revoke(app, admin.service, admin.token)).status).toBe(200);
     const revoked = await app.http().post('/admin/keys/rotate').set('Authorization', `Bearer ${admin.token}`);
     expect(revoked.status).toBe(401);
+  });
+});
+
+describe.each(databases)('signing algorithms and sealed keys on %s', (_name, databaseUrl) => {
+  it.each([
+    ['EdDSA', 'OKP'],
+    ['RS256', 'RSA'],
+  ])('signs access tokens with %s when SIGNING_ALG selects it', async (alg, kty) => {
+    const app = await createTestApp({ databaseUrl, env: { SIGNING_ALG: alg } });
+    try {
+      const party = await createParty(app);
+      const tokens = await signInAndExchange(app, party);
+      expect(jwtHeader(tokens.access_token)).toMatchObject({ alg, typ: 'at+jwt' });
+      expect((await app.http().get('/.well-known/jwks.json')).body.keys).toEqual([expect.objectContaining({ alg, kty, use: 'sig' })]);
+      expect(await introspect(app, party.client, tokens.access_token)).toMatchObject({ active: true });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keeps private signing keys and the refresh successor key encrypted when KEY_ENCRYPTION_KEY is set', async () => {
+    const app = await createTestApp({ databaseUrl, env: { KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url') } });
+    try {
+      const store = app.get(DataSource);
+      const keys = await store.getRepository(SigningKey).find();
+      expect(keys.length).toBeGreaterThan(0);
+      for (const key of keys) expect(key.privateJwk).toMatch(/^enc:/);
+      const secrets = await store.getRepository(ServerSecret).find();
+      expect(secrets).toEqual([expect.objectContaining({ value: expect.stringMatching(/^enc:/) })]);
+      const party = await createParty(app);
+      const tokens = await signInAndExchange(app, party);
+      expect((await refresh(app, party.client, tokens.refresh_token!)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
   });
 });
