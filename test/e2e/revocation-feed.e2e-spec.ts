@@ -2,6 +2,7 @@ import { RevocationFeedService } from '../../src/revocation/revocation-feed.serv
 import { RevocationLogService } from '../../src/revocation/revocation-log.service';
 import { registerResourceServerClient } from '../support/access-tokens';
 import { createTestApp, databases, TestApp } from '../support/test-app';
+import { eventually } from '../support/timing';
 
 interface FeedEvent {
   id: string;
@@ -59,15 +60,6 @@ class FeedReader {
       else if (line.startsWith('data: ')) data = line.slice(6);
     }
     if (id !== undefined && data !== undefined) this.events.push({ id, data: JSON.parse(data) as Record<string, unknown> });
-  }
-}
-
-/** Polls `predicate` until it holds; fails after `timeoutMs`. */
-async function eventually(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

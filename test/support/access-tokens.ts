@@ -3,6 +3,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { ClientsService } from '../../src/clients/clients.service';
 import { KeyStoreService } from '../../src/tokens/signing/key-store.service';
 import type { TestApp } from './test-app';
+import { basicAuth } from './token-helpers';
 
 export interface MintOptions {
   /** Claims to add or replace; `undefined` removes a claim. */
@@ -86,6 +87,5 @@ export async function registerResourceServerClient(app: TestApp): Promise<{ clie
     tokenEndpointAuthMethod: 'client_secret_basic',
     skipConsent: false,
   });
-  const basic = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(clientSecret!)}`).toString('base64')}`;
-  return { clientId: client.clientId, clientSecret: clientSecret!, basic };
+  return { clientId: client.clientId, clientSecret: clientSecret!, basic: basicAuth(client.clientId, clientSecret!) };
 }
