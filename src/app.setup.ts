@@ -22,7 +22,7 @@ export function configureApp(app: INestApplication): void {
   app.use(cookieParser());
   app.useGlobalFilters(new UnexpectedErrorFilter());
   setUpApiDocs(app);
-  app.enableShutdownHooks();
+  // Shutdown on signals is main.ts's: it drains HTTP before the modules close.
 }
 
 /**

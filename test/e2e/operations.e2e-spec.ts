@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -276,28 +277,64 @@ describe('the compiled server', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('logs JSON, serves, and shuts down on SIGTERM', async () => {
+  /** Starts the compiled server on a free port and waits until it answers. */
+  const serve = async (env: Record<string, string> = {}) => {
     const port = await freePort();
-    const child = start({ DATABASE_URL: 'sqlite::memory:', PORT: String(port), ADMIN_API_KEY: ADMIN_KEY });
+    const child = start({ DATABASE_URL: 'sqlite::memory:', PORT: String(port), ADMIN_API_KEY: ADMIN_KEY, ...env });
     const result = finished(child);
     const started = Date.now();
-    let listening = false;
-    while (!listening && Date.now() - started < 60_000) {
-      listening = await fetch(`http://127.0.0.1:${port}/admin/clients`, { headers: AUTH })
-        .then((res) => res.status === 200)
+    let answering = false;
+    while (!answering && child.exitCode === null && Date.now() - started < 60_000) {
+      answering = await fetch(`http://127.0.0.1:${port}/no-such-path`)
+        .then((res) => res.status === 404)
         .catch(() => false);
-      if (!listening) await new Promise((resolve) => setTimeout(resolve, 200));
+      if (!answering) await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    expect(listening).toBe(true);
-    const signalledAt = Date.now();
-    child.kill('SIGTERM');
-    const { code, signal, stdout } = await result;
-    console.log(`shutdown after SIGTERM took ${Date.now() - signalledAt} ms`);
-    // Nest closes the app (HTTP server, database, timers), then re-raises the signal.
-    expect(code === 0 || signal === 'SIGTERM').toBe(true);
-    const lines = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    expect(answering).toBe(true);
+    const logLines = async () => (await result).stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    return { port, child, result, logLines };
+  };
+
+  it('logs JSON lines and warns once when ADMIN_API_KEY is not set', async () => {
+    const server = await serve({ ADMIN_API_KEY: '' });
+    expect((await fetch(`http://127.0.0.1:${server.port}/admin/clients`, { headers: AUTH })).status).toBe(401);
+    server.child.kill('SIGTERM');
+    const lines = await server.logLines();
+    expect(lines.filter((line) => /ADMIN_API_KEY is not set/.test(String(line.msg)))).toHaveLength(1);
     expect(lines.some((line) => /listening on http:\/\/127\.0\.0\.1:/.test(String(line.msg)))).toBe(true);
-    expect(stdout).not.toContain(ADMIN_KEY);
-    await expect(fetch(`http://127.0.0.1:${port}/admin/clients`)).rejects.toThrow();
+  }, 90_000);
+
+  it('on SIGTERM finishes the request in flight, refuses new connections and exits 0', async () => {
+    const server = await serve();
+    const body = JSON.stringify({ email: 'in-flight@example.com', password: 'correct horse battery staple' });
+    // A request whose body is still arriving when the signal comes.
+    const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        { host: '127.0.0.1', port: server.port, method: 'POST', path: '/admin/users', headers: { ...AUTH, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => {
+        server.child.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(10)), 500);
+      }, 300);
+    });
+    const answer = await inFlight;
+    expect(answer.status).toBe(201);
+    expect(JSON.parse(answer.body)).toMatchObject({ email: 'in-flight@example.com' });
+    const signalledAt = Date.now();
+    const { code, signal } = await server.result;
+    console.log(`exit ${Date.now() - signalledAt} ms after the in-flight request was answered`);
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    await expect(fetch(`http://127.0.0.1:${server.port}/health`)).rejects.toThrow();
+    const lines = await server.logLines();
+    expect(lines.some((line) => line.msg === 'shutting down' && line.signal === 'SIGTERM')).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain(ADMIN_KEY);
+    expect(JSON.stringify(lines)).not.toContain('correct horse battery staple');
   }, 90_000);
 });
