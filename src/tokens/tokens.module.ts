@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthorizationCode } from '../authorization/authorization-code.entity';
 import { ClientsModule } from '../clients/clients.module';
-import { Revocation } from '../revocation/revocation.entity';
 import { DiscoveryController } from './discovery/discovery.controller';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { AuthorizationCodesRepository } from './grants/authorization-codes.repository';
@@ -34,7 +33,7 @@ import { TokenPurgeJob } from './token-purge.job';
 @Module({
   imports: [
     ClientsModule,
-    TypeOrmModule.forFeature([SigningKey, TokenFamily, RefreshToken, ServerSecret, SecurityEvent, AuthorizationCode, Revocation]),
+    TypeOrmModule.forFeature([SigningKey, TokenFamily, RefreshToken, ServerSecret, SecurityEvent, AuthorizationCode]),
   ],
   controllers: [TokenController, TokenRevocationController, IntrospectionController, DiscoveryController, KeysAdminController],
   providers: [

@@ -1,5 +1,6 @@
 import { FixedClock } from '../../src/common/clock';
 import { RevocationLogService } from '../../src/revocation/revocation-log.service';
+import { TokenFamiliesRepository } from '../../src/tokens/refresh-tokens/token-families.repository';
 import { TokenFamiliesService } from '../../src/tokens/refresh-tokens/token-families.service';
 import { mintAccessToken, mintHs256WithPublicKey, mintUnsecured, mintWithForeignKey, tamperPayload } from '../support/access-tokens';
 import { createClient } from '../support/authorize-flow';
@@ -100,6 +101,23 @@ describe.each(databases)('introspection and revocation on %s', (_name, databaseU
         'a.b.c',
       ];
       for (const token of forged) expect(await introspect(app, party.client, token)).toEqual({ active: false });
+    });
+
+    it('says inactive when only the family row is revoked, before any denial is logged', async () => {
+      const tokens = await signInAndExchange(app, party);
+      const sid = jwtPayload(tokens.access_token).sid as string;
+      expect(await app.get(TokenFamiliesRepository).revoke(sid, clock.now(), 'test')).toBe(true);
+      expect(await introspect(app, party.client, tokens.access_token)).toEqual({ active: false });
+    });
+
+    it("says inactive for a subject's tokens issued before a denial of that subject, not after", async () => {
+      const before = await signInAndExchange(app, party);
+      clock.advance(1);
+      await app.get(RevocationLogService).deny('sub', party.user.id, new Date(clock.now().getTime() + 3_600_000));
+      clock.advance(1);
+      const after = await signInAndExchange(app, party);
+      expect(await introspect(app, party.client, before.access_token)).toEqual({ active: false });
+      expect(await introspect(app, party.client, after.access_token)).toMatchObject({ active: true });
     });
 
     it('answers 401 invalid_client without or with wrong client credentials', async () => {

@@ -63,12 +63,7 @@ export class IntrospectionService {
     if (!client.isConfidential && claims.client_id !== client.clientId) return INACTIVE;
     const now = this.clock.now();
     const issuedAt = new Date(claims.iat * 1000);
-    if (await this.denials.isDenied({ jti: claims.jti, sid: claims.sid, sub: claims.sub, issuedAt }, now)) return INACTIVE;
-    if (claims.sid) {
-      // The family row is the truth even before its denial reached the log (or after it was purged).
-      const family = await this.families.findById(claims.sid);
-      if (family?.revokedAt) return INACTIVE;
-    }
+    if (await this.denials.isRevoked({ jti: claims.jti, sid: claims.sid, sub: claims.sub, issuedAt }, now)) return INACTIVE;
     return {
       active: true,
       token_type: 'Bearer',
