@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
@@ -33,6 +34,8 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
   private listener?: PgClient;
   private listenRetryMs = 250;
   private stopped = false;
+  /** The PostgreSQL `application_name` of this instance's LISTEN connection, for operators. */
+  readonly listenerName = `oauth-revocations-${randomBytes(4).toString('hex')}`;
 
   constructor(
     private readonly log: RevocationLogService,
@@ -135,14 +138,20 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
     if (database.type !== 'postgres' || this.stopped) return;
     const client = new PgClient({
       connectionString: database.url,
+      application_name: this.listenerName,
       ...(database.schema ? { options: `-c search_path=${database.schema}` } : {}),
     });
-    client.on('notification', () => void this.requestCatchUp());
-    client.on('error', (error) => {
-      this.logger.warn(`revocation listener lost: ${error.message}`);
+    let lost = false;
+    const onLost = (reason: string) => {
+      if (lost || this.stopped) return;
+      lost = true;
+      this.logger.warn(`revocation listener lost: ${reason}`);
       void client.end().catch(() => undefined);
       this.scheduleListen();
-    });
+    };
+    client.on('notification', () => void this.requestCatchUp());
+    client.on('error', (error) => onLost(error.message));
+    client.on('end', () => onLost('connection ended'));
     try {
       await client.connect();
       await client.query(`LISTEN ${REVOCATIONS_CHANNEL}`);
@@ -151,9 +160,7 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
       // Whatever was announced while no one listened.
       void this.requestCatchUp();
     } catch (error) {
-      this.logger.warn(`revocation listener failed to start: ${String(error)}`);
-      await client.end().catch(() => undefined);
-      this.scheduleListen();
+      onLost(`could not start: ${String(error)}`);
     }
   }
 

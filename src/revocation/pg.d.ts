@@ -4,6 +4,7 @@ declare module 'pg' {
   export interface ClientConfig {
     connectionString?: string;
     options?: string;
+    application_name?: string;
   }
   export interface Notification {
     channel: string;

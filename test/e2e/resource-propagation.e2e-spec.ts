@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client as PgClient } from 'pg';
+import { DenyListService } from '../../src/revocation/deny-list.service';
 import { RevocationLogService } from '../../src/revocation/revocation-log.service';
 import { mintAccessToken } from '../support/access-tokens';
 import { createParty, refresh, signInAndExchange } from '../support/token-helpers';
@@ -60,4 +62,26 @@ describe.each(stores)('revocation propagation between instances on %s', (name, d
     expect(status).toBe(401);
     expect(elapsedMs).toBeLessThan(1000);
   });
+
+  if (name.startsWith('postgres')) {
+    it('keeps enforcing after its LISTEN connection is killed', async () => {
+      const admin = new PgClient({ connectionString: process.env.TEST_POSTGRES_URL });
+      await admin.connect();
+      try {
+        const killed = await admin.query('SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE application_name = $1', [
+          b.get(DenyListService).listenerName,
+        ]);
+        expect(killed.rowCount).toBe(1);
+      } finally {
+        await admin.end();
+      }
+      const token = await mintAccessToken(b, { claims: { sid: 'after-listener-loss' } });
+      const denyOnA = () => a.get(RevocationLogService).deny('sid', 'after-listener-loss', new Date(Date.now() + 600_000));
+      const meOnB = async () => (await b.http().get('/api/me').set('Authorization', `Bearer ${token}`)).status;
+      const { status, elapsedMs } = await timeUntilRefused(denyOnA, meOnB);
+      expect(status).toBe(401);
+      // Reconnection with backoff, or at worst the safety poll, well inside its 5 s.
+      expect(elapsedMs).toBeLessThan(5000);
+    });
+  }
 });
