@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
 import { FixedClock } from '../../src/common/clock';
 import { sha256 } from '../../src/common/crypto/hashing';
 import { TokenFamiliesRepository } from '../../src/tokens/refresh-tokens/token-families.repository';
@@ -90,6 +91,25 @@ describe.each(databases)('refresh tokens on %s', (_name, databaseUrl) => {
       expect(answers.filter((res) => res.status === 400 && res.body.error === 'invalid_grant')).toHaveLength(19);
       expect((await refresh(app, party.client, winners[0].body.refresh_token)).body.error).toBe('invalid_grant');
       expect(await introspect(app, party.client, winners[0].body.access_token)).toEqual({ active: false });
+    });
+
+    it('rotates with one read, one insert and one update of the token tables', async () => {
+      const first = await signInAndExchange(app, party);
+      const store = app.get(DataSource);
+      const statements: string[] = [];
+      const logger = store.logger;
+      const original = logger.logQuery.bind(logger);
+      logger.logQuery = (query, parameters, runner) => {
+        statements.push(query);
+        return original(query, parameters, runner);
+      };
+      try {
+        expect((await refresh(app, party.client, first.refresh_token!)).status).toBe(200);
+      } finally {
+        logger.logQuery = original;
+      }
+      const tokenTables = statements.filter((sql) => /token_families|refresh_tokens/.test(sql));
+      expect(tokenTables.map((sql) => sql.trim().split(/\s+/)[0].toUpperCase())).toEqual(['SELECT', 'INSERT', 'UPDATE']);
     });
 
     it('reports affected rows of a conditional UPDATE on this database', async () => {
