@@ -1,5 +1,6 @@
 import {
   Body,
+  ConflictException,
   Controller,
   Delete,
   Get,
@@ -11,7 +12,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
 import { AccessRevoker } from '../admin/access-revoker';
 import { AdminApi } from '../admin/admin-api.decorator';
 import { invalidBody } from '../admin/admin-validation.pipe';
@@ -106,6 +107,7 @@ export class AdminClientsController {
   @ApiOkResponse({ type: ClientWithSecretResponse, description: 'The new client_secret, shown this once' })
   @ApiNotFoundResponse()
   @ApiBadRequestResponse({ description: 'A public client has no secret to rotate' })
+  @ApiConflictResponse({ description: 'Another rotation of the same client won the race' })
   async rotateSecret(@Param('client_id') clientId: string, @Body() body: RotateSecretDto): Promise<ClientWithSecretResponse> {
     const client = await this.existing(clientId);
     if (!client.isConfidential) {
@@ -113,6 +115,7 @@ export class AdminClientsController {
     }
     const rotated = await this.clients.rotateSecret(clientId, body.overlap_seconds);
     if (!rotated) throw clientNotFound(clientId);
+    if (rotated === 'conflict') throw new ConflictException('the secret was rotated by another request at the same time; try again');
     return ClientWithSecretResponse.withSecret(rotated.client, rotated.clientSecret);
   }
 

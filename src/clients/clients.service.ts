@@ -79,19 +79,29 @@ export class ClientsService {
   /**
    * Issues a new secret. The old one keeps working for CLIENT_SECRET_ROTATION_OVERLAP seconds
    * (or `overlapSeconds`), so a deployment can roll out the new one without downtime.
+   * Null when there is no such client; `'conflict'` when another rotation changed the secret
+   * first (one conditional update decides, so two racing rotations never both "win").
    */
-  async rotateSecret(clientId: string, overlapSeconds?: number): Promise<ClientWithSecret | null> {
+  async rotateSecret(clientId: string, overlapSeconds?: number): Promise<ClientWithSecret | 'conflict' | null> {
     const client = await this.findById(clientId);
     if (!client) return null;
     const now = this.clock.now();
     const overlap = overlapSeconds ?? this.config.clientSecretRotationOverlapSeconds;
     const clientSecret = this.random.token();
-    client.previousSecretHash = overlap > 0 ? client.secretHash : null;
-    client.previousSecretExpiresAt = overlap > 0 ? addSeconds(now, overlap) : null;
-    client.secretHash = hashClientSecret(clientSecret);
-    client.updatedAt = now;
-    await this.clients.save(client);
-    return { client, clientSecret };
+    const changes = {
+      secretHash: hashClientSecret(clientSecret),
+      previousSecretHash: overlap > 0 ? client.secretHash : null,
+      previousSecretExpiresAt: overlap > 0 ? addSeconds(now, overlap) : null,
+      updatedAt: now,
+    };
+    const result = await this.clients
+      .createQueryBuilder()
+      .update(Client)
+      .set(changes)
+      .where('client_id = :clientId AND secret_hash = :current', { clientId, current: client.secretHash })
+      .execute();
+    if (result.affected !== 1) return (await this.findById(clientId)) ? 'conflict' : null;
+    return { client: Object.assign(client, changes), clientSecret };
   }
 
   /** True when a client was deleted. */

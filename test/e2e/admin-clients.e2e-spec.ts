@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { sha256 } from '../../src/common/crypto/hashing';
 import { FixedClock } from '../../src/common/clock';
 import { ClientAuthenticator } from '../../src/clients/client-authenticator';
+import { ClientsService } from '../../src/clients/clients.service';
 import { RevocationLogService } from '../../src/revocation/revocation-log.service';
 import { mintAccessToken, mintWithForeignKey } from '../support/access-tokens';
 import { createClient } from '../support/authorize-flow';
@@ -365,6 +366,36 @@ describe.each(databases)('admin API for clients on %s', (_name, databaseUrl) => 
       expect(res.body).not.toHaveProperty('previous_secret_expires_at');
       expect(await authenticates(client_id, oldSecret!)).toBe(false);
       expect(await authenticates(client_id, res.body.client_secret)).toBe(true);
+    });
+
+    it('refuses a rotation based on a secret another rotation already replaced', async () => {
+      const { client_id } = await register();
+      const clients = app.get(ClientsService);
+      const stale = await clients.findById(client_id);
+      const first = await clients.rotateSecret(client_id, 0);
+      expect(first).toMatchObject({ clientSecret: expect.any(String) });
+      // The second rotation read the client before the first one wrote: it must not win.
+      const spy = jest.spyOn(clients, 'findById').mockResolvedValueOnce(stale);
+      try {
+        expect(await clients.rotateSecret(client_id, 0)).toBe('conflict');
+      } finally {
+        spy.mockRestore();
+      }
+      expect(await authenticates(client_id, (first as { clientSecret: string }).clientSecret)).toBe(true);
+    });
+
+    it('answers ten racing rotations with 200 or 409 only, leaving the newest secret and its predecessor valid', async () => {
+      const { client_id, client_secret: original } = await register();
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => app.http().post(`/admin/clients/${client_id}/secret`).set(AUTH).send({ overlap_seconds: 600 })),
+      );
+      const won = answers.filter((res) => res.status === 200).map((res) => res.body.client_secret as string);
+      expect(won.length).toBeGreaterThanOrEqual(1);
+      expect(answers.filter((res) => res.status === 409)).toHaveLength(10 - won.length);
+      const valid = [];
+      for (const secret of [original!, ...won]) if (await authenticates(client_id, secret)) valid.push(secret);
+      expect(valid).toHaveLength(2);
+      expect(won).toContain(valid[1]);
     });
 
     it('refuses a bad overlap and a public client', async () => {
