@@ -60,6 +60,6 @@ import { TokenPurgeJob } from './token-purge.job';
     TokenRevocationService,
     TokenPurgeJob,
   ],
-  exports: [KeyStoreService, TokenFamiliesService, AccessTokenIssuer],
+  exports: [KeyStoreService, TokenFamiliesService],
 })
 export class TokensModule {}
