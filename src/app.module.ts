@@ -8,6 +8,7 @@ import { OAuthErrorFilter } from './common/errors/oauth-error.filter';
 import { AppConfig, loadConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logging/logger-options';
 import { ResourceModule } from './resource/resource.module';
 import { RevocationModule } from './revocation/revocation.module';
@@ -31,6 +32,7 @@ export class AppModule {
         AuthorizationModule,
         TokensModule,
         ResourceModule,
+        HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: OAuthErrorFilter }],
     };
