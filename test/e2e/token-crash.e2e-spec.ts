@@ -1,46 +1,74 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client as PgClient } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { sha256 } from '../../src/common/crypto/hashing';
+import { parseDatabaseUrl } from '../../src/config/app-config';
+import { dataSourceOptions } from '../../src/database/data-source-options';
 import { RefreshToken } from '../../src/tokens/refresh-tokens/refresh-token.entity';
 import { TokenFamily } from '../../src/tokens/refresh-tokens/token-family.entity';
 import { createParty, jwtPayload, Party, refresh, signInAndExchange } from '../support/token-helpers';
-import { ADMIN_KEY, freePort, TestApp } from '../support/test-app';
+import { ADMIN_KEY, databases, freePort, TestApp } from '../support/test-app';
 
 const FAMILIES = 12;
 
+// One build of the server for both databases.
+let build: string;
+let main: string;
+
+beforeAll(() => {
+  build = mkdtempSync(join(tmpdir(), 'crash-build-'));
+  try {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', build], { cwd: join(__dirname, '../..'), stdio: 'pipe' });
+  } catch {
+    // tsc emits despite type errors elsewhere in the tree; the entry point decides below.
+  }
+  main = join(build, 'src/main.js');
+  expect(existsSync(main)).toBe(true);
+}, 180_000);
+
+afterAll(() => rmSync(build, { recursive: true, force: true }));
+
 /**
- * Crash safety of the rotation, with a real server process on a sqlite file: kill -9 it in
- * the middle of refresh load, start it again, and every family must have exactly one live
- * refresh token, one the store can find: the one the client last saw, or its successor when
- * the killed rotation had committed (then the one the client holds is spent).
+ * Crash safety of the rotation, with a real server process on a sqlite file or a PostgreSQL
+ * schema: kill -9 it in the middle of refresh load, start it again, and every family must
+ * have exactly one live refresh token, one the store can find: the one the client last saw,
+ * or its successor when the killed rotation had committed (then the one the client holds is
+ * spent).
  */
-describe('refresh rotation survives a killed server (sqlite file)', () => {
+describe.each(databases)('refresh rotation survives a killed server process on %s', (name, baseDatabaseUrl) => {
   let dir: string;
-  let main: string;
   let databaseUrl: string;
+  let schema: string | undefined;
   let server: ChildProcess | undefined;
   let exited: Promise<unknown> = Promise.resolve();
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'crash-'));
-    databaseUrl = `sqlite:${join(dir, 'auth.sqlite')}`;
-    const outDir = join(dir, 'build');
-    try {
-      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: join(__dirname, '../..'), stdio: 'pipe' });
-    } catch {
-      // tsc emits despite type errors elsewhere in the tree; the entry point decides below.
+    if (name === 'sqlite') {
+      databaseUrl = `sqlite:${join(dir, 'auth.sqlite')}`;
+    } else {
+      schema = `crash_${randomBytes(6).toString('hex')}`;
+      const url = new URL(baseDatabaseUrl);
+      url.searchParams.set('schema', schema);
+      databaseUrl = url.toString();
     }
-    main = join(outDir, 'src/main.js');
-    expect(existsSync(main)).toBe(true);
-  }, 180_000);
+  });
 
-  afterAll(() => {
+  afterAll(async () => {
     server?.kill('SIGKILL');
+    await exited;
     rmSync(dir, { recursive: true, force: true });
+    if (schema) {
+      const client = new PgClient({ connectionString: baseDatabaseUrl });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    }
   });
 
   async function start(): Promise<TestApp> {
@@ -89,10 +117,10 @@ describe('refresh rotation survives a killed server (sqlite file)', () => {
     stop = true;
     await Promise.all(load);
     await exited;
-    console.log(`crash test: killed after ${rotations} rotations over ${FAMILIES} families`);
+    console.log(`crash test on ${name}: killed after ${rotations} rotations over ${FAMILIES} families`);
 
     app = await start();
-    const store = await new DataSource({ type: 'sqlite', database: databaseUrl.slice('sqlite:'.length), entities: [TokenFamily, RefreshToken] }).initialize();
+    const store = await new DataSource(dataSourceOptions(parseDatabaseUrl(databaseUrl))).initialize();
     try {
       let committedUnseen = 0;
       for (const [sid, token] of held) {
@@ -109,7 +137,7 @@ describe('refresh rotation survives a killed server (sqlite file)', () => {
           committedUnseen++;
         }
       }
-      console.log(`crash test: ${committedUnseen} of ${FAMILIES} families had committed a rotation whose answer was lost`);
+      console.log(`crash test on ${name}: ${committedUnseen} of ${FAMILIES} families had committed a rotation whose answer was lost`);
     } finally {
       await store.destroy();
     }
