@@ -134,6 +134,8 @@ describe.each(databases)('refresh rotation survives a killed server process on %
         } else {
           // …or its successor, when the killed rotation committed but its answer was lost.
           expect(family.previousTokenHash).toBe(sha256(token));
+          // The token the client holds is spent: presenting it is reuse.
+          expect((await refresh(app, party.client, token)).body.error).toBe('invalid_grant');
           committedUnseen++;
         }
       }
