@@ -210,6 +210,22 @@ describe.each(databases)('introspection and revocation on %s', (_name, databaseU
     });
   });
 
+  it.each(['/introspect', '/revoke'])('answers garbage at %s without a 5xx', async (path) => {
+    const tokens = ['%', 'e30.e30.', 'eyJhbGciOiJub25lIn0.e30.', 'x'.repeat(20_000), '..', 'a.b.c.d.e', '\u0000'];
+    for (const token of tokens) {
+      const res = await postForm(app, path, party.client, { token, token_type_hint: 'something_else' });
+      expect(res.status).toBe(200);
+    }
+    const repeated = await app
+      .http()
+      .post(path)
+      .type('form')
+      .set('Authorization', basicAuth(party.client.client_id, party.client.client_secret!))
+      .send('token=a&token=b');
+    expect(repeated.status).toBe(400);
+    expect(repeated.body).toEqual({ error: 'invalid_request', error_description: 'parameter token must appear once' });
+  });
+
   describe('TokenFamiliesService', () => {
     it("revokes every family of a user, and their access tokens, but not other users' families", async () => {
       const alice = await createParty(app);
