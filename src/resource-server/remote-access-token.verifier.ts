@@ -1,4 +1,5 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { errors, JWTVerifyGetKey } from 'jose';
 import { OAuthError } from '../common/errors/oauth-error';
 import type { AccessTokenClaims, BearerTokenVerifier } from '../resource/access-token-claims';
 import { verifyAccessTokenJwt } from '../resource/access-token-verifier';
@@ -20,13 +21,7 @@ export class RemoteAccessTokenVerifier implements BearerTokenVerifier {
   ) {}
 
   async verify(token: string): Promise<AccessTokenClaims> {
-    let keys;
-    try {
-      keys = await this.server.keys();
-    } catch (error) {
-      throw new ServiceUnavailableException('the authorization server cannot be reached', { cause: error });
-    }
-    const claims = await verifyAccessTokenJwt(token, keys, {
+    const claims = await verifyAccessTokenJwt(token, (header, jws) => this.key(header, jws), {
       issuer: this.options.issuer,
       audience: this.options.audience,
       clockSkewSeconds: this.options.clockSkewSeconds ?? 5,
@@ -44,4 +39,19 @@ export class RemoteAccessTokenVerifier implements BearerTokenVerifier {
     }
     return claims;
   }
+
+  /**
+   * The JWKS key for the token. A token naming no published key is a bad token (401); a key
+   * server that cannot be reached or answers nonsense says nothing about the token (503).
+   */
+  private async key(...args: Parameters<JWTVerifyGetKey>): Promise<Awaited<ReturnType<JWTVerifyGetKey>>> {
+    try {
+      return await (await this.server.keys())(...args);
+    } catch (error) {
+      if (TOKEN_KEY_ERRORS.some((type) => error instanceof type)) throw error;
+      throw new ServiceUnavailableException('the authorization server keys cannot be fetched', { cause: error });
+    }
+  }
 }
+
+const TOKEN_KEY_ERRORS = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingKeys, errors.JOSENotSupported, errors.JOSEAlgNotAllowed];

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { HttpException, Injectable } from '@nestjs/common';
 import { errors, JWTPayload, JWTVerifyGetKey, jwtVerify } from 'jose';
 import { Clock } from '../common/clock';
 import { OAuthError } from '../common/errors/oauth-error';
@@ -83,7 +83,8 @@ export async function verifyAccessTokenJwt(
       requiredClaims: REQUIRED_CLAIMS,
     }));
   } catch (error) {
-    if (error instanceof OAuthError) throw error;
+    // The key resolver's own verdicts: a bad token, or (remote) a key server that cannot answer.
+    if (error instanceof OAuthError || error instanceof HttpException) throw error;
     if (error instanceof errors.JWTExpired) {
       throw new OAuthError('invalid_token', 'access token has expired', 'exp passed');
     }

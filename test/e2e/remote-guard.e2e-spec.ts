@@ -233,4 +233,14 @@ describe.each(databases)('ResourceServerModule against the server on %s', (_name
       await refusing.close();
     }
   });
+
+  it('answers 503, not 401, when the key set cannot be fetched', async () => {
+    const keyless = await startResourceServer({ ...options, jwksUri: `http://127.0.0.1:${await freePort()}/jwks.json` });
+    try {
+      const response = await request(keyless.getHttpServer()).get('/whoami').set('Authorization', `Bearer ${await mintAccessToken(server)}`);
+      expect(response.status).toBe(503);
+    } finally {
+      await keyless.close();
+    }
+  });
 });

@@ -158,4 +158,17 @@ describe.each(databases)('protected resource guard on %s', (_name, databaseUrl) 
     expect(response.headers['www-authenticate']).toContain('scope="notes:read"');
     expect(response.body.error).toBe('insufficient_scope');
   });
+
+  it('keeps concurrent requests apart: each gets the verdict on its own token', async () => {
+    const tokens = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) =>
+        i % 3 === 0 ? mintWithForeignKey(app) : mintAccessToken(app, { claims: { sub: `parallel-${i}` } }),
+      ),
+    );
+    const responses = await Promise.all(tokens.map((token) => me(token)));
+    responses.forEach((response, i) => {
+      if (i % 3 === 0) expect(response.status).toBe(401);
+      else expect(response.body.sub).toBe(`parallel-${i}`);
+    });
+  });
 });
