@@ -75,11 +75,6 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
     return [...this.rows.values()].filter((row) => row.seq > afterSeq && row.expiresAt.getTime() > now);
   }
 
-  /** The seq of the newest row this instance has seen. */
-  get lastSeenSeq(): number {
-    return this.lastSeq;
-  }
-
   /**
    * Calls `subscriber` with every new denial, in `seq` order, from any instance. Pair it with
    * `snapshot()` in the same tick to miss nothing. Returns the unsubscribe function.
