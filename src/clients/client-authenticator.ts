@@ -42,7 +42,7 @@ export class ClientAuthenticator {
     const clientId = basic?.clientId ?? bodyId;
     if (!clientId) throw new OAuthError('invalid_client', 'client authentication is required');
 
-    const client = await this.clients.findById(clientId);
+    const client = await this.clients.findForAuthentication(clientId);
     if (!client || client.tokenEndpointAuthMethod !== method) {
       throw new OAuthError('invalid_client', BAD_CLIENT, `client ${clientId}: unknown, or not registered for ${method}`);
     }

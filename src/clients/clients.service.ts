@@ -5,7 +5,11 @@ import { AppConfig } from '../config/app-config';
 import { addSeconds, Clock } from '../common/clock';
 import { RandomSource } from '../common/crypto/random';
 import { Client, GrantType, TokenEndpointAuthMethod } from './client.entity';
+import { ClientCache } from './client-cache';
 import { hashClientSecret } from './client-secrets';
+
+/** How long another instance's change to a client may take to reach this one's token endpoint. */
+const CLIENT_CACHE_TTL_MS = 5000;
 
 export interface ClientMetadata {
   clientName: string;
@@ -25,6 +29,8 @@ export interface ClientWithSecret {
 /** Registration and lifecycle of clients. Secrets leave this service once, and are stored hashed. */
 @Injectable()
 export class ClientsService {
+  private readonly cache = new ClientCache(CLIENT_CACHE_TTL_MS);
+
   constructor(
     @InjectRepository(Client) private readonly clients: Repository<Client>,
     private readonly clock: Clock,
@@ -52,6 +58,18 @@ export class ClientsService {
     return this.clients.findOneBy({ clientId });
   }
 
+  /**
+   * `findById` for client authentication on the hot path: served from a short-lived cache.
+   * The caller must not change the returned row.
+   */
+  async findForAuthentication(clientId: string): Promise<Client | null> {
+    const cached = this.cache.get(clientId);
+    if (cached) return cached;
+    const client = await this.findById(clientId);
+    if (client) this.cache.set(client);
+    return client;
+  }
+
   /** A page of clients, oldest first. */
   async list(offset: number, limit: number): Promise<{ items: Client[]; total: number }> {
     const [items, total] = await this.clients.findAndCount({
@@ -64,6 +82,7 @@ export class ClientsService {
 
   /** Applies a partial update; null when there is no such client. */
   async update(clientId: string, changes: Partial<ClientMetadata>): Promise<Client | null> {
+    this.cache.invalidate(clientId);
     const client = await this.findById(clientId);
     if (!client) return null;
     Object.assign(client, changes, { updatedAt: this.clock.now() });
@@ -83,6 +102,7 @@ export class ClientsService {
    * first (one conditional update decides, so two racing rotations never both "win").
    */
   async rotateSecret(clientId: string, overlapSeconds?: number): Promise<ClientWithSecret | 'conflict' | null> {
+    this.cache.invalidate(clientId);
     const client = await this.findById(clientId);
     if (!client) return null;
     const now = this.clock.now();
@@ -106,6 +126,7 @@ export class ClientsService {
 
   /** True when a client was deleted. */
   async delete(clientId: string): Promise<boolean> {
+    this.cache.invalidate(clientId);
     const result = await this.clients.delete({ clientId });
     return (result.affected ?? 0) > 0;
   }
