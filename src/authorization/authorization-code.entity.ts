@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimeColumn } from '../database/columns';
 
 /**
@@ -6,6 +6,8 @@ import { TimeColumn } from '../database/columns';
  * redeemed once by the token endpoint (`consumedAt`), which records the family it started.
  */
 @Entity({ name: 'authorization_codes' })
+// The purge by expiry.
+@Index('idx_authorization_codes_expires_at', ['expiresAt'])
 export class AuthorizationCode {
   @PrimaryColumn('varchar', { name: 'code_hash', length: 64 })
   codeHash: string;

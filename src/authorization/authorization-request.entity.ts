@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimeColumn } from '../database/columns';
 
 /**
@@ -7,6 +7,8 @@ import { TimeColumn } from '../database/columns';
  * Stored by the SHA-256 of that id.
  */
 @Entity({ name: 'authorization_requests' })
+// The purge by expiry.
+@Index('idx_authorization_requests_expires_at', ['expiresAt'])
 export class AuthorizationRequest {
   @PrimaryColumn('varchar', { name: 'id_hash', length: 64 })
   idHash: string;

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { TimeColumn } from '../database/columns';
 
 /**
@@ -6,6 +6,9 @@ import { TimeColumn } from '../database/columns';
  * and per IP by `LoginThrottle`.
  */
 @Entity({ name: 'login_failures' })
+// Counting a key's recent failures; the purge by age.
+@Index('idx_login_failures_key_created_at', ['throttleKey', 'createdAt'])
+@Index('idx_login_failures_created_at', ['createdAt'])
 export class LoginFailure {
   @PrimaryGeneratedColumn('increment', { name: 'seq' })
   seq: number;

@@ -1,8 +1,10 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimeColumn } from '../database/columns';
 
 /** A note of the demo resource API; only its owner sees it. */
 @Entity({ name: 'notes' })
+// A user's notes, in order.
+@Index('idx_notes_user_id_created_at', ['userId', 'createdAt'])
 export class Note {
   @PrimaryColumn('varchar', { name: 'id', length: 64 })
   id: string;

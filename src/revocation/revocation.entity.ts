@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { TimeColumn } from '../database/columns';
 
 export type DenialKind = 'sid' | 'jti' | 'sub';
@@ -9,6 +9,9 @@ export type DenialKind = 'sid' | 'jti' | 'sub';
  * it could match has expired. `seq` orders the revocation feed.
  */
 @Entity({ name: 'revocations' })
+// The purge and the feed by expiry; introspection looks denials up by what they name.
+@Index('idx_revocations_expires_at', ['expiresAt'])
+@Index('idx_revocations_kind_value', ['kind', 'value'])
 export class Revocation {
   @PrimaryGeneratedColumn('increment', { name: 'seq' })
   seq: number;

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimeColumn } from '../../database/columns';
 
 /**
@@ -6,6 +6,8 @@ import { TimeColumn } from '../../database/columns';
  * coming back is then recognised as reuse, not mistaken for an unknown one.
  */
 @Entity({ name: 'refresh_tokens' })
+// Purged with their family.
+@Index('idx_refresh_tokens_family_id', ['familyId'])
 export class RefreshToken {
   @PrimaryColumn('varchar', { name: 'token_hash', length: 64 })
   tokenHash: string;

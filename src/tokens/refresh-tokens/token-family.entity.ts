@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimeColumn } from '../../database/columns';
 
 /**
@@ -7,6 +7,12 @@ import { TimeColumn } from '../../database/columns';
  * grace rule. The rotation is one conditional UPDATE on this row.
  */
 @Entity({ name: 'token_families' })
+// Revocation by client or user; the purge by absolute, idle and revoked expiry.
+@Index('idx_token_families_client_id', ['clientId'])
+@Index('idx_token_families_user_id', ['userId'])
+@Index('idx_token_families_expires_at', ['expiresAt'])
+@Index('idx_token_families_last_used_at', ['lastUsedAt'])
+@Index('idx_token_families_revoked_at', ['revokedAt'])
 export class TokenFamily {
   @PrimaryColumn('varchar', { name: 'id', length: 64 })
   id: string;
