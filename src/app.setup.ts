@@ -15,6 +15,8 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
   express.disable('x-powered-by');
+  // Token answers are no-store and API answers per-user: an ETag (a SHA-1 of every body) buys nothing.
+  express.set('etag', false);
   app.use(helmet());
   express.useBodyParser('json', { limit: BODY_LIMIT });
   express.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
