@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { RawStatement } from '../../database/raw-sql';
 
 /** What introspection asks the store about an access token. */
 export interface DeniableAccessToken {
@@ -17,22 +18,26 @@ export interface DeniableAccessToken {
  */
 @Injectable()
 export class DenialsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  // Plain SQL with positional parameters, prepared once: no named-parameter escaping per introspection.
+  private readonly revocationOf: RawStatement<{ revoked: number | string }>;
 
-  async isRevoked(token: DeniableAccessToken, now: Date): Promise<boolean> {
-    const [sql, parameters] = this.dataSource.driver.escapeQueryWithParameters(
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    this.revocationOf = new RawStatement(
+      dataSource,
       `SELECT
          CASE WHEN EXISTS (
-           SELECT 1 FROM revocations r WHERE r.expires_at > :now AND (
-             (r.kind = 'jti' AND r.value = :jti) OR (r.kind = 'sid' AND r.value = :sid)
-             OR (r.kind = 'sub' AND r.value = :sub AND r.created_at >= :issuedAt))
+           SELECT 1 FROM revocations r WHERE r.expires_at > ? AND (
+             (r.kind = 'jti' AND r.value = ?) OR (r.kind = 'sid' AND r.value = ?)
+             OR (r.kind = 'sub' AND r.value = ? AND r.created_at >= ?))
          ) OR EXISTS (
-           SELECT 1 FROM token_families f WHERE f.id = :sid AND f.revoked_at IS NOT NULL
+           SELECT 1 FROM token_families f WHERE f.id = ? AND f.revoked_at IS NOT NULL
          ) THEN 1 ELSE 0 END AS revoked`,
-      { now: now.getTime(), jti: token.jti, sid: token.sid ?? '', sub: token.sub, issuedAt: token.issuedAt.getTime() },
-      {},
     );
-    const [row] = (await this.dataSource.query(sql, parameters)) as Array<{ revoked: number | string }>;
+  }
+
+  async isRevoked(token: DeniableAccessToken, now: Date): Promise<boolean> {
+    const sid = token.sid ?? '';
+    const [row] = await this.revocationOf.rows([now.getTime(), token.jti, sid, token.sub, token.issuedAt.getTime(), sid]);
     return Number(row.revoked) === 1;
   }
 }
