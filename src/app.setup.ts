@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { asClientError, sendJsonError, UnexpectedErrorFilter } from './common/errors/unexpected-error.filter';
+import { rejectNulCharacters } from './common/nul-characters';
 
 /** Largest JSON or form body accepted; beyond it the answer is `413`. */
 export const BODY_LIMIT = '100kb';
@@ -22,6 +23,8 @@ export function configureApp(app: INestApplication): void {
   express.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use(bodyErrorHandler);
   app.use(cookieParser());
+  // The OAuth endpoints check their parameters one by one; the JSON APIs are guarded here.
+  app.use(['/admin', '/api'], rejectNulCharacters);
   app.useGlobalFilters(new UnexpectedErrorFilter());
   setUpApiDocs(app);
   // Shutdown on signals is main.ts's: it drains HTTP before the modules close.

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { OAuthError } from '../common/errors/oauth-error';
+import { containsNul } from '../common/nul-characters';
 import type { AuthenticatedClient } from './authenticated-client';
 import type { Client } from './client.entity';
 import { clientSecretMatches } from './client-secrets';
@@ -79,10 +80,12 @@ function parseBasic(header?: string): { clientId: string; clientSecret: string }
   const colon = decoded.indexOf(':');
   if (colon < 0) throw new OAuthError('invalid_client', 'malformed Basic credentials');
   try {
-    return { clientId: formDecode(decoded.slice(0, colon)), clientSecret: formDecode(decoded.slice(colon + 1)) };
+    const credentials = { clientId: formDecode(decoded.slice(0, colon)), clientSecret: formDecode(decoded.slice(colon + 1)) };
+    if (!containsNul(credentials.clientId + credentials.clientSecret)) return credentials;
   } catch {
-    throw new OAuthError('invalid_client', 'malformed Basic credentials');
+    // not form-encoded: malformed, as below
   }
+  throw new OAuthError('invalid_client', 'malformed Basic credentials');
 }
 
 function formDecode(value: string): string {
@@ -93,5 +96,6 @@ function stringField(body: Record<string, unknown>, name: string): string | unde
   const value = body?.[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new OAuthError('invalid_request', `${name} must be a single string`);
+  if (containsNul(value)) throw new OAuthError('invalid_request', `${name} must not contain NUL characters`);
   return value;
 }
