@@ -11,7 +11,7 @@
 // throughput.
 const { mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
-const { join, resolve } = require('node:path');
+const { isAbsolute, join, relative, resolve } = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { SCENARIO_NAMES, scenarios } = require('./lib/scenarios');
 const { measure } = require('./lib/load');
@@ -60,6 +60,27 @@ function describe(f) {
   if (!f.supported) return 'n/a';
   const unit = f.flowsPerSec !== undefined ? `${f.flowsPerSec} flows/s (${f.reqPerSec} req/s)` : `${f.reqPerSec} req/s`;
   return `${unit}, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, errors ${f.errors + f.timeouts}, non-2xx ${f.non2xx}, failures ${f.failures}, RSS ${f.peakRssMb} MB, CPU ${f.cpuMsPerUnit} ms per ${f.flowsPerSec !== undefined ? 'flow' : 'request'}`;
+}
+
+/** The arguments as they may be published: a path outside the project is not shown. */
+function publicArgs(args) {
+  const PATHS = ['--entry', '--out', '--profile'];
+  return args.map((arg, i) => {
+    const [flag, inline] = arg.split('=');
+    const value = PATHS.includes(flag) && inline !== undefined ? inline : PATHS.includes(args[i - 1]) ? arg : undefined;
+    if (value === undefined) return arg;
+    const inside = relative(root, resolve(root, value));
+    const shown = inside.startsWith('..') || isAbsolute(inside) ? '<outside the project>' : inside;
+    return inline !== undefined ? `${flag}=${shown}` : shown;
+  });
+}
+
+function gitCommit() {
+  try {
+    return require('node:child_process').execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
 }
 
 async function dropSchema(url, schema) {
@@ -141,7 +162,8 @@ async function main() {
   const document = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    command: `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim(),
+    command: `node bench/run.js ${publicArgs(process.argv.slice(2)).join(' ')}`.trim(),
+    commit: gitCommit(),
     machine: machine(),
     settings: { ...load, scenarios: options.scenarios, postgres: Boolean(process.env.BENCH_POSTGRES_URL) && !options.smoke, instances: options.instances },
     results,
