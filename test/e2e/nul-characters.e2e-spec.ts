@@ -44,7 +44,7 @@ describe.each(databases)('NUL characters in input on %s', (_name, databaseUrl) =
     expect(deleted.status).toBe(400);
   });
 
-  it('answers invalid_request for one in a token parameter and invalid_client for one in Basic credentials', async () => {
+  it('answers invalid_request for one in client_id and invalid_client for one in Basic credentials', async () => {
     const param = await tokenRequest(app, undefined, { grant_type: 'client_credentials', client_id: 'a\0' });
     expect(param.status).toBe(400);
     expect(param.body.error).toBe('invalid_request');

@@ -1,5 +1,4 @@
 import { OAuthError } from '../../common/errors/oauth-error';
-import { containsNul } from '../../common/nul-characters';
 
 /**
  * The form parameters of a token, revocation or introspection request. RFC 6749 §3.2:
@@ -22,7 +21,6 @@ export class TokenParams {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) return new TokenParams(values);
     for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
       if (typeof value !== 'string') throw new OAuthError('invalid_request', `parameter ${name} must appear once`);
-      if (containsNul(value)) throw new OAuthError('invalid_request', `parameter ${name} must not contain NUL characters`);
       if (value !== '') values.set(name, value);
     }
     return new TokenParams(values);
