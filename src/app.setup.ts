@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { asClientError, sendJsonError, UnexpectedErrorFilter } from './common/errors/unexpected-error.filter';
 import { rejectNulCharacters } from './common/nul-characters';
+import { assignRequestId } from './logging/request-id';
 
 /** Largest JSON or form body accepted; beyond it the answer is `413`. */
 export const BODY_LIMIT = '100kb';
@@ -15,6 +16,7 @@ export const BODY_LIMIT = '100kb';
 export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
+  app.use(assignRequestId);
   express.disable('x-powered-by');
   // Token answers are no-store and API answers per-user: an ETag (a SHA-1 of every body) buys nothing.
   express.set('etag', false);
@@ -22,7 +24,8 @@ export function configureApp(app: INestApplication): void {
   express.useBodyParser('json', { limit: BODY_LIMIT });
   express.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use(bodyErrorHandler);
-  app.use(cookieParser());
+  // Only the sign-in and consent pages read cookies.
+  app.use(['/authorize', '/logout'], cookieParser());
   // The OAuth endpoints check their parameters one by one; the JSON APIs are guarded here.
   app.use(['/admin', '/api'], rejectNulCharacters);
   app.useGlobalFilters(new UnexpectedErrorFilter());
