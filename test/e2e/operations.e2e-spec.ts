@@ -1,6 +1,3 @@
-import { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -8,13 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { PARAMS_PROVIDER_TOKEN, PinoLogger } from 'nestjs-pino';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
 import { ClientsService } from '../../src/clients/clients.service';
-import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { HealthModule } from '../../src/health/health.module';
+import { AppConfig } from '../../src/config/app-config';
 import { loggerOptions } from '../../src/logging/logger-options';
 import { ADMIN_KEY, createTestApp, databases, freePort, TestApp } from '../support/test-app';
 
@@ -39,19 +32,6 @@ class LogCapture extends Writable {
   }
 }
 
-/**
- * The app with HealthModule imported beside AppModule, sharing the store of `base`, so the
- * probes are tested whether or not AppModule imports HealthModule itself.
- */
-async function appWithHealth(base: TestApp): Promise<NestExpressApplication> {
-  const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'silent', DATABASE_URL: base.databaseUrl });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), HealthModule] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
-  configureApp(app);
-  await app.init();
-  return app;
-}
-
 // One stream for the whole file: nestjs-pino keeps its out-of-request logger process-wide.
 const logs = new LogCapture();
 
@@ -70,33 +50,34 @@ describe.each(databases)('operations on %s', (name, databaseUrl) => {
   afterAll(() => app.close());
 
   describe('health', () => {
-    let probed: INestApplication;
+    // A second app on the same store: the probes are tested apart from the captured logs.
+    let probed: TestApp;
     beforeAll(async () => {
-      probed = await appWithHealth(app);
+      probed = await createTestApp({ databaseUrl: app.databaseUrl });
     });
     afterAll(() => probed.close());
 
     it('answers liveness at /health without touching the database', async () => {
-      const res = await request(probed.getHttpServer()).get('/health');
+      const res = await probed.http().get('/health');
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ status: 'ok' });
       expect(res.body.details).toEqual({});
     });
 
     it('answers readiness at /health/ready with the database up', async () => {
-      const res = await request(probed.getHttpServer()).get('/health/ready');
+      const res = await probed.http().get('/health/ready');
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
     });
 
     it('answers 503 to readiness, and still 200 to liveness, once the database is gone', async () => {
-      const doomed = await appWithHealth(app);
+      const doomed = await createTestApp({ databaseUrl: app.databaseUrl });
       try {
         await doomed.get(DataSource).destroy();
-        const ready = await request(doomed.getHttpServer()).get('/health/ready');
+        const ready = await doomed.http().get('/health/ready');
         expect(ready.status).toBe(503);
         expect(ready.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
-        expect((await request(doomed.getHttpServer()).get('/health')).status).toBe(200);
+        expect((await doomed.http().get('/health')).status).toBe(200);
       } finally {
         await doomed.close().catch(() => undefined); // its DataSource is already gone
       }
