@@ -1,8 +1,8 @@
 /**
- * Shared by the unit and e2e configurations. jose, oauth4webapi and eventsource ship as ES
+ * Shared by the unit and e2e configurations. jose, oauth4webapi, openid-client and eventsource ship as ES
  * modules only; jest runs CommonJS, so ts-jest transpiles them too.
  */
-const ESM_PACKAGES = ['jose', 'oauth4webapi', 'eventsource', 'eventsource-parser'];
+const ESM_PACKAGES = ['jose', 'oauth4webapi', 'openid-client', 'eventsource', 'eventsource-parser'];
 
 module.exports = {
   moduleFileExtensions: ['js', 'mjs', 'json', 'ts'],
