@@ -13,8 +13,10 @@ import { IntrospectionController } from './introspection/introspection.controlle
 import { IntrospectionService } from './introspection/introspection.service';
 import { RefreshToken } from './refresh-tokens/refresh-token.entity';
 import { SecurityEvent } from './refresh-tokens/security-event.entity';
-import { ServerSecret } from './refresh-tokens/server-secret.entity';
-import { SuccessorDeriver } from './refresh-tokens/successor-deriver';
+import { RefreshTokenKey } from './refresh-tokens/refresh-token-key.entity';
+import { RefreshTokenKeyRing } from './refresh-tokens/refresh-token-key-ring';
+import { RefreshTokenIssuer } from './refresh-tokens/refresh-token.issuer';
+import { RefreshTokenKeysAdminController } from './refresh-tokens/refresh-token-keys-admin.controller';
 import { TokenFamiliesRepository } from './refresh-tokens/token-families.repository';
 import { TokenFamiliesService } from './refresh-tokens/token-families.service';
 import { TokenFamily } from './refresh-tokens/token-family.entity';
@@ -33,15 +35,16 @@ import { TokenPurgeJob } from './token-purge.job';
 @Module({
   imports: [
     ClientsModule,
-    TypeOrmModule.forFeature([SigningKey, TokenFamily, RefreshToken, ServerSecret, SecurityEvent, AuthorizationCode]),
+    TypeOrmModule.forFeature([SigningKey, TokenFamily, RefreshToken, RefreshTokenKey, SecurityEvent, AuthorizationCode]),
   ],
-  controllers: [TokenController, TokenRevocationController, IntrospectionController, DiscoveryController, KeysAdminController],
+  controllers: [TokenController, TokenRevocationController, IntrospectionController, DiscoveryController, KeysAdminController, RefreshTokenKeysAdminController],
   providers: [
     KeyStoreService,
     ClaimsProvider,
     AccessTokenIssuer,
     AccessTokenInspector,
-    SuccessorDeriver,
+    RefreshTokenKeyRing,
+    RefreshTokenIssuer,
     TokenFamiliesRepository,
     TokenFamiliesService,
     AuthorizationCodesRepository,

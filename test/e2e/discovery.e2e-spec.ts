@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../../src/common/clock';
-import { ServerSecret } from '../../src/tokens/refresh-tokens/server-secret.entity';
+import { RefreshTokenKey } from '../../src/tokens/refresh-tokens/refresh-token-key.entity';
 import { SigningKey } from '../../src/tokens/signing/signing-key.entity';
 import { KeyStoreService } from '../../src/tokens/signing/key-store.service';
 import { createClient } from '../support/authorize-flow';
@@ -133,15 +133,15 @@ describe.each(databases)('signing algorithms and sealed keys on %s', (_name, dat
     }
   });
 
-  it('keeps private signing keys and the refresh successor key encrypted when KEY_ENCRYPTION_KEY is set', async () => {
+  it('keeps private signing keys and the refresh token key encrypted when KEY_ENCRYPTION_KEY is set', async () => {
     const app = await createTestApp({ databaseUrl, env: { KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url') } });
     try {
       const store = app.get(DataSource);
       const keys = await store.getRepository(SigningKey).find();
       expect(keys.length).toBeGreaterThan(0);
       for (const key of keys) expect(key.privateJwk).toMatch(/^enc:/);
-      const secrets = await store.getRepository(ServerSecret).find();
-      expect(secrets).toEqual([expect.objectContaining({ value: expect.stringMatching(/^enc:/) })]);
+      const refreshKeys = await store.getRepository(RefreshTokenKey).find();
+      expect(refreshKeys).toEqual([expect.objectContaining({ secret: expect.stringMatching(/^enc:/) })]);
       const party = await createParty(app);
       const tokens = await signInAndExchange(app, party);
       expect((await refresh(app, party.client, tokens.refresh_token!)).status).toBe(200);

@@ -5,6 +5,7 @@ import { addSeconds, Clock } from '../../common/clock';
 import { sha256 } from '../../common/crypto/hashing';
 import { RandomSource } from '../../common/crypto/random';
 import { OAuthError } from '../../common/errors/oauth-error';
+import { RefreshTokenIssuer } from '../refresh-tokens/refresh-token.issuer';
 import { TokenFamiliesRepository } from '../refresh-tokens/token-families.repository';
 import { TokenFamiliesService } from '../refresh-tokens/token-families.service';
 import { AuthorizationCodesRepository } from './authorization-codes.repository';
@@ -28,6 +29,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly codes: AuthorizationCodesRepository,
     private readonly families: TokenFamiliesRepository,
     private readonly familiesService: TokenFamiliesService,
+    private readonly tokens: RefreshTokenIssuer,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly random: RandomSource,
@@ -53,7 +55,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
 
     // The family exists before the code points at it, so a racing replay always finds it to revoke.
     const sid = this.random.id();
-    const refreshToken = client.grantTypes.includes('refresh_token') ? this.random.token() : undefined;
+    const first = client.grantTypes.includes('refresh_token') ? this.tokens.firstToken(sid) : undefined;
     await this.families.start({
       id: sid,
       clientId: client.clientId,
@@ -63,7 +65,10 @@ export class AuthorizationCodeGrant implements GrantHandler {
       createdAt: now,
       expiresAt: addSeconds(now, this.config.refreshTokenAbsoluteTtlSeconds),
       lastUsedAt: now,
-      currentTokenHash: refreshToken ? sha256(refreshToken) : null,
+      generation: first ? 0 : null,
+      tokenSecret: first?.tokenSecret ?? null,
+      tokenKeyId: first?.tokenKeyId ?? null,
+      currentTokenHash: null,
       previousTokenHash: null,
       rotatedAt: null,
       revokedAt: null,
@@ -76,7 +81,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       if (winner?.consumedAt) return this.replay(winner.familyId, client, context);
       throw new OAuthError('invalid_grant', BAD_CODE, 'code expired or vanished while redeeming');
     }
-    return { subject: stored.userId, scopes: parseScope(stored.scope), sid, authTime: stored.authTime, refreshToken };
+    return { subject: stored.userId, scopes: parseScope(stored.scope), sid, authTime: stored.authTime, refreshToken: first?.token };
   }
 
   private async replay(familyId: string | null, client: AuthenticatedClient, context: GrantContext): Promise<never> {

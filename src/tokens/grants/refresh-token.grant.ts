@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { AuthenticatedClient } from '../../clients/authenticated-client';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
-import { sha256 } from '../../common/crypto/hashing';
 import { OAuthError } from '../../common/errors/oauth-error';
-import { SuccessorDeriver } from '../refresh-tokens/successor-deriver';
+import { liveGeneration, RefreshTokenIssuer } from '../refresh-tokens/refresh-token.issuer';
 import { TokenFamiliesRepository } from '../refresh-tokens/token-families.repository';
 import { TokenFamiliesService } from '../refresh-tokens/token-families.service';
 import { TokenFamily } from '../refresh-tokens/token-family.entity';
@@ -16,10 +15,11 @@ import { TokenParams } from './token-params';
 const BAD_TOKEN = 'the refresh token is invalid, expired or revoked';
 
 /**
- * RFC 6749 §6 with rotation and reuse detection. The successor S of a presented token T is
- * derived (HMAC of T), so the rotation is one compare-and-set on the family row:
- * `current = h(T) → current = h(S), previous = h(T)`. The winner answers S; a repeat of T
- * answers the same S within the grace window, and anything else is reuse: the family dies.
+ * RFC 6749 §6 with rotation and reuse detection. A refresh token proves its family and
+ * generation (RefreshTokenIssuer), so the rotation is one read of the family row by primary
+ * key and one compare-and-set on it: `generation = g → g + 1`. The winner answers the token of
+ * g + 1; a repeat of g answers that same token within the grace window, and any other earlier
+ * generation is reuse: the family dies. A token that proves nothing is unknown, and changes nothing.
  */
 @Injectable()
 export class RefreshTokenGrant implements GrantHandler {
@@ -28,7 +28,7 @@ export class RefreshTokenGrant implements GrantHandler {
   constructor(
     private readonly families: TokenFamiliesRepository,
     private readonly familiesService: TokenFamiliesService,
-    private readonly successors: SuccessorDeriver,
+    private readonly tokens: RefreshTokenIssuer,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -37,13 +37,14 @@ export class RefreshTokenGrant implements GrantHandler {
     const token = params.required('refresh_token');
     const requestedScope = params.optional('scope');
     const now = this.clock.now();
-    const tokenHash = sha256(token);
 
-    const family = await this.families.findByTokenHash(tokenHash);
-    if (!family) throw new OAuthError('invalid_grant', BAD_TOKEN, 'unknown refresh token');
+    const presented = await this.tokens.recognise(token);
+    if (!presented) throw new OAuthError('invalid_grant', BAD_TOKEN, 'unknown refresh token');
+    const { family, generation } = presented;
+    const isLive = generation === liveGeneration(family);
     if (family.clientId !== client.clientId) {
       // A live token stolen by another client is refused; a spent one also raises the alarm.
-      if (family.currentTokenHash !== tokenHash) await this.reuse(family, client, context);
+      if (!isLive) await this.reuse(family, client, context);
       throw new OAuthError('invalid_grant', BAD_TOKEN, `token of client ${family.clientId} presented by ${client.clientId}`);
     }
     if (family.revokedAt) throw new OAuthError('invalid_grant', BAD_TOKEN, `family ${family.id} revoked`);
@@ -51,33 +52,28 @@ export class RefreshTokenGrant implements GrantHandler {
     // RFC 6749 §6: checked before the spend, so a bad scope does not cost the client its token.
     const scopes = narrowScope(family.scope, requestedScope);
 
-    const successor = this.successors.successorOf(token);
-    const successorHash = sha256(successor);
     let current = family;
-    if (family.currentTokenHash === tokenHash) {
-      // The successor's row goes in first: a crash before the UPDATE leaves T live, S unreachable.
-      await this.families.addToken(successorHash, family.id, now);
-      if (await this.families.rotate(family.id, tokenHash, successorHash, now)) {
-        return this.result(family, scopes, successor);
-      }
+    if (isLive) {
+      const successor = await this.tokens.rotate(presented, now);
+      if (successor) return this.result(family, scopes, successor);
       // Lost a race: see what the winner left.
       current = (await this.families.findById(family.id)) ?? family;
     }
-    if (this.withinGrace(current, tokenHash, successorHash, now)) return this.result(current, scopes, successor);
+    if (this.withinGrace(current, generation, now)) return this.result(current, scopes, await this.tokens.liveToken(current));
     return this.reuse(current, client, context);
   }
 
   /**
-   * The grace rule: the immediately previous token, within the window after its rotation,
-   * whose successor has not been used yet (it is still the live token) and the family is live.
+   * The grace rule: the immediately previous generation, within the window after its rotation,
+   * whose successor has not been used yet (it is still the live one) and the family is live.
    */
-  private withinGrace(family: TokenFamily, tokenHash: string, successorHash: string, now: Date): boolean {
+  private withinGrace(family: TokenFamily, generation: number, now: Date): boolean {
     const grace = this.config.refreshReuseGraceSeconds;
     return (
       grace > 0 &&
       family.revokedAt === null &&
-      family.previousTokenHash === tokenHash &&
-      family.currentTokenHash === successorHash &&
+      generation >= 0 &&
+      family.generation === generation + 1 &&
       family.rotatedAt !== null &&
       now.getTime() - family.rotatedAt.getTime() <= grace * 1000
     );

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthenticatedClient } from '../../clients/authenticated-client';
 import { AppConfig } from '../../config/app-config';
 import { Clock, epochSeconds } from '../../common/clock';
-import { sha256 } from '../../common/crypto/hashing';
-import { TokenFamiliesRepository } from '../refresh-tokens/token-families.repository';
+import { liveGeneration, RefreshTokenIssuer } from '../refresh-tokens/refresh-token.issuer';
 import { AccessTokenInspector } from '../signing/access-token.inspector';
 import { DenialsRepository } from './denials.repository';
 
@@ -38,7 +37,7 @@ const INACTIVE: IntrospectionResponse = { active: false };
 export class IntrospectionService {
   constructor(
     private readonly inspector: AccessTokenInspector,
-    private readonly families: TokenFamiliesRepository,
+    private readonly tokens: RefreshTokenIssuer,
     private readonly denials: DenialsRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -81,13 +80,13 @@ export class IntrospectionService {
   }
 
   private async refreshToken(token: string, client: AuthenticatedClient): Promise<IntrospectionResponse | undefined> {
-    const tokenHash = sha256(token);
-    const family = await this.families.findByTokenHash(tokenHash);
-    if (!family) return undefined;
+    const presented = await this.tokens.recognise(token);
+    if (!presented) return undefined;
+    const { family } = presented;
     const now = this.clock.now().getTime();
     const idleExpiresAt = family.lastUsedAt.getTime() + this.config.refreshTokenIdleTtlSeconds * 1000;
     const expiresAt = Math.min(family.expiresAt.getTime(), idleExpiresAt);
-    const live = family.currentTokenHash === tokenHash && family.revokedAt === null && now < expiresAt;
+    const live = presented.generation === liveGeneration(family) && family.revokedAt === null && now < expiresAt;
     if (!live || family.clientId !== client.clientId) return INACTIVE;
     return {
       active: true,

@@ -8,17 +8,18 @@ import { SecurityEvent } from './security-event.entity';
 import { TokenFamily } from './token-family.entity';
 
 /**
- * Storage of token families and their refresh tokens. Every change that can race is one
- * conditional statement, so it holds across instances and needs no transaction (sqlite's
- * TypeORM driver shares one connection between all requests). Policy lives in the grants.
+ * Storage of token families. Every change that can race is one conditional statement, so it
+ * holds across instances and needs no transaction (sqlite's TypeORM driver shares one
+ * connection between all requests). Policy lives in the grants.
  */
 @Injectable()
 export class TokenFamiliesRepository {
-  // The three statements of every refresh (and the lookup of introspection) are plain SQL:
-  // a profile put ~15% of the CPU of a refresh in building them with a QueryBuilder.
-  private readonly familyOfToken: RawStatement<FamilyRow>;
-  private readonly insertToken: RawStatement;
-  private readonly compareAndSetToken: RawStatement;
+  // The statements of every refresh (and the lookups of introspection) are plain SQL: a
+  // profile put ~15% of the CPU of a refresh in building them with a QueryBuilder.
+  private readonly familyById: RawStatement<FamilyRow>;
+  private readonly familyOfOldToken: RawStatement<FamilyRow>;
+  private readonly compareAndSetGeneration: RawStatement;
+  private readonly compareAndSetOldToken: RawStatement;
 
   constructor(
     @InjectRepository(TokenFamily) private readonly families: Repository<TokenFamily>,
@@ -26,55 +27,60 @@ export class TokenFamiliesRepository {
     @InjectRepository(SecurityEvent) private readonly events: Repository<SecurityEvent>,
   ) {
     const dataSource = families.manager.connection;
-    this.familyOfToken = new RawStatement(
+    this.familyById = new RawStatement(dataSource, `SELECT ${FAMILY_COLUMNS.map((name) => `f.${name}`).join(', ')} FROM token_families f WHERE f.id = ?`);
+    this.familyOfOldToken = new RawStatement(
       dataSource,
-      `SELECT f.id, f.client_id, f.user_id, f.scope, f.auth_time, f.created_at, f.expires_at, f.last_used_at,
-              f.current_token_hash, f.previous_token_hash, f.rotated_at, f.revoked_at, f.revoked_reason
+      `SELECT ${FAMILY_COLUMNS.map((name) => `f.${name}`).join(', ')}
        FROM token_families f INNER JOIN refresh_tokens rt ON rt.family_id = f.id
        WHERE rt.token_hash = ?`,
     );
-    this.insertToken = new RawStatement(
+    this.compareAndSetGeneration = new RawStatement(
       dataSource,
-      'INSERT INTO refresh_tokens (token_hash, family_id, issued_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      `UPDATE token_families SET generation = ?, token_key_id = ?, rotated_at = ?, last_used_at = ?
+       WHERE id = ? AND generation = ? AND revoked_at IS NULL`,
     );
-    this.compareAndSetToken = new RawStatement(
+    this.compareAndSetOldToken = new RawStatement(
       dataSource,
-      `UPDATE token_families SET previous_token_hash = ?, current_token_hash = ?, rotated_at = ?, last_used_at = ?
-       WHERE id = ? AND current_token_hash = ? AND revoked_at IS NULL`,
+      `UPDATE token_families SET generation = 1, token_secret = ?, token_key_id = ?, previous_token_hash = ?,
+              current_token_hash = NULL, rotated_at = ?, last_used_at = ?
+       WHERE id = ? AND current_token_hash = ? AND generation IS NULL AND revoked_at IS NULL`,
     );
   }
 
-  /**
-   * Stores a new family and, when it has one, its first refresh token. The token row goes
-   * first: a crash in between leaves an unreachable row, never a family pointing nowhere.
-   */
+  /** Stores a new family: its one row, whatever the rotations to come. */
   async start(family: TokenFamily): Promise<void> {
-    if (family.currentTokenHash) await this.addToken(family.currentTokenHash, family.id, family.createdAt);
     await this.families.insert(family);
   }
 
-  findById(id: string): Promise<TokenFamily | null> {
-    return this.families.findOneBy({ id });
-  }
-
-  /** The family of any refresh token ever issued (live, spent or revoked), in one query. */
-  async findByTokenHash(tokenHash: string): Promise<TokenFamily | null> {
-    const [row] = await this.familyOfToken.rows([tokenHash]);
+  /** One read by primary key. */
+  async findById(id: string): Promise<TokenFamily | null> {
+    const [row] = await this.familyById.rows([id]);
     return row ? toFamily(row) : null;
   }
 
-  /** Records an issued refresh token; a second insert of the same (derived) token is a no-op. */
-  async addToken(tokenHash: string, familyId: string, issuedAt: Date): Promise<void> {
-    await this.insertToken.affected([tokenHash, familyId, issuedAt.getTime()]);
+  /** The family of an old-form refresh token (random, stored by hash), live or spent, in one query. */
+  async findByOldTokenHash(tokenHash: string): Promise<TokenFamily | null> {
+    const [row] = await this.familyOfOldToken.rows([tokenHash]);
+    return row ? toFamily(row) : null;
   }
 
   /**
-   * Makes `toHash` the live token if, and only if, `fromHash` still is and the family is not
-   * revoked: the compare-and-set that decides a race. True for the one winner.
+   * Makes `fromGeneration + 1` the live generation if, and only if, `fromGeneration` still is
+   * and the family is not revoked: the compare-and-set that decides a race. True for the one winner.
    */
-  async rotate(familyId: string, fromHash: string, toHash: string, at: Date): Promise<boolean> {
-    const affected = await this.compareAndSetToken.affected([fromHash, toHash, at.getTime(), at.getTime(), familyId, fromHash]);
+  async advance(familyId: string, fromGeneration: number, keyId: string, at: Date): Promise<boolean> {
+    const affected = await this.compareAndSetGeneration.affected([fromGeneration + 1, keyId, at.getTime(), at.getTime(), familyId, fromGeneration]);
     return affected === 1; // token-refresh.e2e-spec proves sqlite and PostgreSQL both report it
+  }
+
+  /**
+   * The first rotation of an old-form family: if `fromHash` is still its live token, the
+   * family switches to the new form at generation 1 (its successor), keeping `fromHash` as the
+   * previous token for the grace rule. The same compare-and-set as `advance`.
+   */
+  async switchToNewForm(familyId: string, fromHash: string, tokenSecret: string, keyId: string, at: Date): Promise<boolean> {
+    const affected = await this.compareAndSetOldToken.affected([tokenSecret, keyId, fromHash, at.getTime(), at.getTime(), familyId, fromHash]);
+    return affected === 1;
   }
 
   /** Revokes one family; true when this call revoked it (false: unknown or already revoked). */
@@ -116,7 +122,7 @@ export class TokenFamiliesRepository {
 
   /**
    * Deletes families past their absolute or idle expiry, or revoked before `revokedBefore`
-   * (their access tokens have expired by then), with all their refresh tokens.
+   * (their access tokens have expired by then), with the old-form refresh tokens they still have.
    */
   async purgeExpired(now: Date, idleTtlSeconds: number, revokedBefore: Date): Promise<number> {
     const dead = new Brackets((where) =>
@@ -135,6 +141,11 @@ export class TokenFamiliesRepository {
   }
 }
 
+const FAMILY_COLUMNS = [
+  'id', 'client_id', 'user_id', 'scope', 'auth_time', 'created_at', 'expires_at', 'last_used_at', 'generation', 'token_secret',
+  'token_key_id', 'current_token_hash', 'previous_token_hash', 'rotated_at', 'revoked_at', 'revoked_reason',
+] as const;
+
 /** A `token_families` row as the drivers answer it: PostgreSQL hands `bigint` back as a string. */
 interface FamilyRow {
   id: string;
@@ -145,6 +156,9 @@ interface FamilyRow {
   created_at: string | number;
   expires_at: string | number;
   last_used_at: string | number;
+  generation: number | null;
+  token_secret: string | null;
+  token_key_id: string | null;
   current_token_hash: string | null;
   previous_token_hash: string | null;
   rotated_at: string | number | null;
@@ -162,6 +176,9 @@ function toFamily(row: FamilyRow): TokenFamily {
     createdAt: epochMs.from(row.created_at) as Date,
     expiresAt: epochMs.from(row.expires_at) as Date,
     lastUsedAt: epochMs.from(row.last_used_at) as Date,
+    generation: row.generation,
+    tokenSecret: row.token_secret,
+    tokenKeyId: row.token_key_id,
     currentTokenHash: row.current_token_hash,
     previousTokenHash: row.previous_token_hash,
     rotatedAt: epochMs.from(row.rotated_at) as Date | null,

@@ -2,9 +2,14 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimeColumn } from '../../database/columns';
 
 /**
- * One grant's chain of refresh tokens (`sid`), started by one authorization code. Only
- * `currentTokenHash` is live; `previousTokenHash` is the token it replaced, kept for the
- * grace rule. The rotation is one conditional UPDATE on this row.
+ * One grant's chain of refresh tokens (`sid`), started by one authorization code: one row,
+ * whatever the rotations. A token proves its family and generation by its MAC (see
+ * refresh-token-codec.ts); only the token of `generation` is live, and the rotation is one
+ * conditional UPDATE of `generation` on this row.
+ *
+ * Families started before tokens proved themselves have `generation` null and their live
+ * token in `currentTokenHash` (every token they were issued is in `refresh_tokens`); their
+ * first rotation turns them into the new form.
  */
 @Entity({ name: 'token_families' })
 // Revocation by client or user; the purge by absolute, idle and revoked expiry.
@@ -41,10 +46,23 @@ export class TokenFamily {
   @TimeColumn('last_used_at')
   lastUsedAt: Date;
 
-  /** SHA-256 of the one live refresh token; null when the client gets no refresh tokens. */
+  /** The generation whose token is live; null for a family without refresh tokens, or of the old form. */
+  @Column('integer', { name: 'generation', nullable: true })
+  generation: number | null;
+
+  /** 32 random bytes (base64url) that every token of the family is MACed with. */
+  @Column('varchar', { name: 'token_secret', length: 64, nullable: true })
+  tokenSecret: string | null;
+
+  /** The server key that MACed the live token: a retry within the grace recomputes that same token. */
+  @Column('varchar', { name: 'token_key_id', length: 16, nullable: true })
+  tokenKeyId: string | null;
+
+  /** Old form only: SHA-256 of the live refresh token; null once the family has rotated into the new form. */
   @Column('varchar', { name: 'current_token_hash', length: 64, nullable: true })
   currentTokenHash: string | null;
 
+  /** Old form: the token the live one replaced; after the switch, the last old-form token (generation 0). */
   @Column('varchar', { name: 'previous_token_hash', length: 64, nullable: true })
   previousTokenHash: string | null;
 

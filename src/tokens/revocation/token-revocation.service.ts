@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { AuthenticatedClient } from '../../clients/authenticated-client';
 import { AppConfig } from '../../config/app-config';
 import { addSeconds, Clock } from '../../common/clock';
-import { sha256 } from '../../common/crypto/hashing';
 import { RevocationLogService } from '../../revocation/revocation-log.service';
-import { TokenFamiliesRepository } from '../refresh-tokens/token-families.repository';
+import { RefreshTokenIssuer } from '../refresh-tokens/refresh-token.issuer';
 import { TokenFamiliesService } from '../refresh-tokens/token-families.service';
 import { AccessTokenInspector } from '../signing/access-token.inspector';
 
@@ -16,7 +15,7 @@ import { AccessTokenInspector } from '../signing/access-token.inspector';
 @Injectable()
 export class TokenRevocationService {
   constructor(
-    private readonly families: TokenFamiliesRepository,
+    private readonly tokens: RefreshTokenIssuer,
     private readonly familiesService: TokenFamiliesService,
     private readonly inspector: AccessTokenInspector,
     private readonly revocations: RevocationLogService,
@@ -34,7 +33,7 @@ export class TokenRevocationService {
 
   /** True when the token is a refresh token of ours (whether or not anything changed). */
   private async revokeRefreshToken(token: string, client: AuthenticatedClient): Promise<boolean> {
-    const family = await this.families.findByTokenHash(sha256(token));
+    const family = (await this.tokens.recognise(token))?.family;
     if (!family) return false;
     if (family.clientId === client.clientId) await this.familiesService.revokeFamily(family.id, 'revoked_by_client');
     return true;
