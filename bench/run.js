@@ -59,7 +59,8 @@ function parseArgs(argv) {
 function describe(f) {
   if (!f.supported) return 'n/a';
   const unit = f.flowsPerSec !== undefined ? `${f.flowsPerSec} flows/s (${f.reqPerSec} req/s)` : `${f.reqPerSec} req/s`;
-  return `${unit}, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, errors ${f.errors + f.timeouts}, non-2xx ${f.non2xx}, failures ${f.failures}, RSS ${f.peakRssMb} MB, CPU ${f.cpuMsPerUnit} ms per ${f.flowsPerSec !== undefined ? 'flow' : 'request'}`;
+  const growth = f.storeGrowthBytesPer1000Rotations !== undefined ? `, store ${f.storeGrowthBytesPer1000Rotations >= 0 ? '+' : ''}${f.storeGrowthBytesPer1000Rotations} B per 1 000 rotations` : '';
+  return `${unit}, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, errors ${f.errors + f.timeouts}, non-2xx ${f.non2xx}, failures ${f.failures}, RSS ${f.peakRssMb} MB, CPU ${f.cpuMsPerUnit} ms per ${f.flowsPerSec !== undefined ? 'flow' : 'request'}${growth}`;
 }
 
 /** The arguments as they may be published: a path outside the project is not shown. */

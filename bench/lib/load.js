@@ -13,6 +13,7 @@ async function fixtureFor(scenario, target, connections) {
 
 async function run(scenario, target, { connections, duration, rate }) {
   const plan = scenario.plan(target, await fixtureFor(scenario, target, connections));
+  const storeBefore = target.storeBytes ? await target.storeBytes() : undefined;
   const stopSampling = target.servers.map((server) => server.sampleRss());
   const cpuBefore = target.servers.map((server) => server.cpuMs());
   const result = await autocannon({
@@ -26,7 +27,8 @@ async function run(scenario, target, { connections, duration, rate }) {
   });
   const peakRssMb = Math.max(...stopSampling.map((stop) => stop()));
   const cpuMs = target.servers.reduce((sum, server, i) => sum + (server.cpuMs() - cpuBefore[i]), 0);
-  return { result, plan, peakRssMb, cpuMs };
+  const storeGrowthBytes = storeBefore === undefined ? undefined : (await target.storeBytes()) - storeBefore;
+  return { result, plan, peakRssMb, cpuMs, storeGrowthBytes };
 }
 
 /**
@@ -37,7 +39,7 @@ async function measure(name, target, { connections, duration, warmup, rate }) {
   const scenario = scenarios[name];
   if (!scenario.supported(target)) return { supported: false };
   if (warmup > 0) await run(scenario, target, { connections, duration: warmup, rate });
-  const { result, plan, peakRssMb, cpuMs } = await run(scenario, target, { connections, duration, rate });
+  const { result, plan, peakRssMb, cpuMs, storeGrowthBytes } = await run(scenario, target, { connections, duration, rate });
   const expected = new Set(scenario.redirects || []);
   let non2xx = 0;
   for (const [code, { count }] of Object.entries(result.statusCodeStats || {})) {
@@ -65,6 +67,10 @@ async function measure(name, target, { connections, duration, warmup, rate }) {
     ...(plan.counters ? { counters: { ...plan.counters } } : {}),
   };
   if (plan.units) figures.flowsPerSec = round(plan.units() / seconds);
+  // What the store keeps per 1 000 rotations: the cost of rotation in storage, not in time.
+  if (storeGrowthBytes !== undefined && plan.counters?.rotations > 0) {
+    figures.storeGrowthBytesPer1000Rotations = Math.round((storeGrowthBytes / plan.counters.rotations) * 1000);
+  }
   return figures;
 }
 

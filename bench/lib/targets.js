@@ -5,6 +5,7 @@ const { randomBytes } = require('node:crypto');
 const { join, resolve } = require('node:path');
 const { Browser, codeGrant, postForm } = require('./oauth-client');
 const { freePort, startServer } = require('./child');
+const { storeSizer } = require('./store-size');
 
 const REDIRECT_URI = 'http://127.0.0.1:9/bench/callback';
 const SCOPE = 'notes:read notes:write';
@@ -116,7 +117,7 @@ async function startOurs({ root, entry, databaseUrl, instances = 1, label, cpuPr
     const client = toClient(await registration('Benchmark client'));
     const user = { email: `bench-${randomBytes(4).toString('hex')}@example.com`, password: randomBytes(12).toString('base64url') };
     await postJson(`${issuer}/admin/users`, user, admin);
-    const target = { kind: 'ours', label, servers, urls: servers.map((s) => s.baseUrl), endpoints, client, user };
+    const target = { kind: 'ours', label, servers, urls: servers.map((s) => s.baseUrl), endpoints, client, user, storeBytes: storeSizer(databaseUrl) };
     const browser = await signIn(target);
     // A flow without pages needs a remembered consent; else the code flow uses a first-party client.
     const again = await browser.authorize({
