@@ -12,11 +12,12 @@ import { TimeColumn } from '../../database/columns';
  * first rotation turns them into the new form.
  */
 @Entity({ name: 'token_families' })
-// Revocation by client or user; the purge by absolute, idle and revoked expiry.
+// Revocation by client or user; the purge by absolute and revoked expiry. No index on a column
+// a rotation changes (`generation`, `last_used_at`, `rotated_at`): PostgreSQL then rotates the
+// row in place (HOT), with no index entry and no growth per rotation.
 @Index('idx_token_families_client_id', ['clientId'])
 @Index('idx_token_families_user_id', ['userId'])
 @Index('idx_token_families_expires_at', ['expiresAt'])
-@Index('idx_token_families_last_used_at', ['lastUsedAt'])
 @Index('idx_token_families_revoked_at', ['revokedAt'])
 export class TokenFamily {
   @PrimaryColumn('varchar', { name: 'id', length: 64 })
