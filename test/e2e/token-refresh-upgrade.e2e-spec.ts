@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../../src/common/clock';
-import { sha256 } from '../../src/common/crypto/hashing';
+import { hmacSha256, sha256 } from '../../src/common/crypto/hashing';
 import { parseDatabaseUrl } from '../../src/config/app-config';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { SelfProvingRefreshTokens1765100000000 } from '../../src/migrations/1765100000000-SelfProvingRefreshTokens';
@@ -72,10 +72,15 @@ describe.each(databases)('upgrading a store with old-form refresh token families
       const columns = (await store.createQueryRunner().getTable('token_families'))!.columns.map((column) => column.name);
       expect(columns).not.toContain('generation');
       const p = store.options.type === 'postgres' ? (n: number) => `$${n}` : () => '?';
+      // The previous release derived each successor from its token: HMAC under this key.
+      const [{ value }] = await store.query(`SELECT value FROM server_secrets WHERE name = ${p(1)}`, ['refresh_successor_key']);
+      const successorKey = Buffer.from(value as string, 'base64url');
       const now = clock.now().getTime();
       const written: OldFamily[] = [];
       for (const spec of families) {
-        const family: OldFamily = { id: randomBytes(16).toString('base64url'), tokens: Array.from({ length: spec.tokens }, oldToken) };
+        const tokens = [oldToken()];
+        while (tokens.length < spec.tokens) tokens.push(hmacSha256(successorKey, tokens.at(-1)!));
+        const family: OldFamily = { id: randomBytes(16).toString('base64url'), tokens };
         const hashes = family.tokens.map(sha256);
         const lastUsedAt = now - (spec.lastUsedSecondsAgo ?? 60) * 1000;
         // As the old code did: every token's row first, then the family pointing at the live one.
@@ -103,20 +108,27 @@ describe.each(databases)('upgrading a store with old-form refresh token families
     const party = await createParty(setup);
     const keyBefore = (await setup.get(DataSource).getRepository(RefreshTokenKey).find())[0];
     await setup.close();
-    const [live, spent, untouched, idle] = await oldStoreWith(party, [
+    const [live, spent, untouched, idle, retried] = await oldStoreWith(party, [
       { tokens: 3 },
       { tokens: 2 },
       { tokens: 1 },
       { tokens: 2, lastUsedSecondsAgo: 15 * 86_400 }, // past the 14-day idle lifetime
+      { tokens: 2, lastUsedSecondsAgo: 10 }, // rotated 10 s before the upgrade
     ]);
 
     app = await createTestApp({ databaseUrl, clock, env: { REFRESH_REUSE_GRACE: '30' } });
     const store = app.get(DataSource);
     const tokenRows = () => store.getRepository(RefreshToken).count();
     const familyRow = (id: string) => store.getRepository(TokenFamily).findOneByOrFail({ id });
-    expect(await tokenRows()).toBe(8);
+    expect(await tokenRows()).toBe(10);
     // The key that derived successors is the first refresh token key, still sealed as it was.
     expect(await store.getRepository(RefreshTokenKey).find()).toEqual([expect.objectContaining({ secret: keyBefore.secret })]);
+
+    // A retry within the grace of a token rotated just before the upgrade gets the successor the
+    // previous release answered; that one then switches the family.
+    expect((await refresh(app, party.client, retried.tokens[0])).body.refresh_token).toBe(retried.tokens[1]);
+    const retriedNext = await refresh(app, party.client, retried.tokens[1]);
+    expect(decodeRefreshToken(retriedNext.body.refresh_token)).toMatchObject({ familyId: retried.id, generation: 1 });
 
     // The live old token works; its successor is of the new form, and the family is one row from now on.
     expect(await introspect(app, party.client, live.tokens[2])).toMatchObject({ active: true, sid: live.id });
@@ -131,7 +143,7 @@ describe.each(databases)('upgrading a store with old-form refresh token families
     expect((await refresh(app, party.client, live.tokens[2])).body.refresh_token).toBe(first.body.refresh_token);
     const second = await refresh(app, party.client, first.body.refresh_token);
     expect(second.status).toBe(200);
-    expect(await tokenRows()).toBe(8); // nothing written per token
+    expect(await tokenRows()).toBe(10); // nothing written per token
 
     // An old token spent before the upgrade is still reuse, also after the switch.
     expect((await refresh(app, party.client, live.tokens[0])).body.error).toBe('invalid_grant');
@@ -148,14 +160,14 @@ describe.each(databases)('upgrading a store with old-form refresh token families
     // ones once their access tokens have expired), and a switched family's rows when it ends.
     expect((await app.get(TokenPurgeJob).purge()).families).toBe(1);
     expect(await store.getRepository(TokenFamily).countBy({ id: idle.id })).toBe(0);
-    expect(await tokenRows()).toBe(6);
+    expect(await tokenRows()).toBe(8);
     clock.advance(app.config.accessTokenTtlSeconds + app.config.clockSkewSeconds + 1);
     expect((await app.get(TokenPurgeJob).purge()).families).toBe(2);
-    expect(await tokenRows()).toBe(1);
+    expect(await tokenRows()).toBe(3);
     const switched = await refresh(app, party.client, untouched.tokens[0]);
     expect(switched.status).toBe(200);
     clock.advance(app.config.refreshTokenIdleTtlSeconds);
-    expect((await app.get(TokenPurgeJob).purge()).families).toBe(1);
+    expect((await app.get(TokenPurgeJob).purge()).families).toBe(2);
     expect(await tokenRows()).toBe(0);
   }, 120_000);
 });

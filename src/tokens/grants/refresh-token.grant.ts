@@ -59,7 +59,10 @@ export class RefreshTokenGrant implements GrantHandler {
       // Lost a race: see what the winner left.
       current = (await this.families.findById(family.id)) ?? family;
     }
-    if (this.withinGrace(current, generation, now)) return this.result(current, scopes, await this.tokens.liveToken(current));
+    if (this.withinGrace(current, generation, now)) {
+      const successor = await this.tokens.liveToken(current, token);
+      if (successor) return this.result(current, scopes, successor);
+    }
     return this.reuse(current, client, context);
   }
 
@@ -72,8 +75,7 @@ export class RefreshTokenGrant implements GrantHandler {
     return (
       grace > 0 &&
       family.revokedAt === null &&
-      generation >= 0 &&
-      family.generation === generation + 1 &&
+      generation + 1 === liveGeneration(family) &&
       family.rotatedAt !== null &&
       now.getTime() - family.rotatedAt.getTime() <= grace * 1000
     );

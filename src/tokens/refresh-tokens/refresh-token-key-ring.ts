@@ -58,6 +58,11 @@ export class RefreshTokenKeyRing implements OnModuleInit, OnApplicationShutdown 
     return this.active;
   }
 
+  /** Every key still valid. */
+  validKeys(): MacKey[] {
+    return [...this.keys.values()];
+  }
+
   /**
    * The key `kid`, if it is still valid. An unknown kid reloads the store, at most once a second
    * unless the kid comes from the store itself: a client could send any kid.

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sha256 } from '../../common/crypto/hashing';
+import { hmacSha256, sha256 } from '../../common/crypto/hashing';
 import { RandomSource } from '../../common/crypto/random';
 import { decodeRefreshToken, encodeRefreshToken, macMatches } from './refresh-token-codec';
 import { RefreshTokenKeyRing } from './refresh-token-key-ring';
@@ -14,8 +14,9 @@ export interface PresentedRefreshToken {
   family: TokenFamily;
   /**
    * The generation it proves. The family's live token has `liveGeneration(family)`; an older
-   * one is spent. An old-form token counts as generation 0 while it is the live one or the
-   * last one before the family switched to the new form, and -1 when older still.
+   * one is spent. Old-form tokens count back from 0: the live one of a family that has not
+   * switched yet is 0 and the one it replaced -1; once the family has switched, its last
+   * old-form token is 0 and any earlier one -1.
    */
   generation: number;
   /** Old form only: its hash, which the switch to the new form compares. */
@@ -69,8 +70,11 @@ export class RefreshTokenIssuer {
     const oldTokenHash = sha256(token);
     const family = await this.families.findByOldTokenHash(oldTokenHash);
     if (!family) return undefined;
-    const lastOldToken = family.generation === null ? family.currentTokenHash : family.previousTokenHash;
-    return { family, generation: lastOldToken === oldTokenHash ? 0 : -1, oldTokenHash };
+    if (family.generation === null) {
+      const generation = family.currentTokenHash === oldTokenHash ? 0 : family.previousTokenHash === oldTokenHash ? -1 : -2;
+      return { family, generation, oldTokenHash };
+    }
+    return { family, generation: family.previousTokenHash === oldTokenHash ? 0 : -1, oldTokenHash };
   }
 
   /**
@@ -90,10 +94,21 @@ export class RefreshTokenIssuer {
     return encodeRefreshToken(key.key, key.kid, family.id, generation + 1, family.tokenSecret);
   }
 
-  /** The live token of a new-form family, recomputed: the same string every time. */
-  async liveToken(family: TokenFamily): Promise<string> {
+  /**
+   * The family's live token, recomputed: the same string every time. For an old-form family
+   * that has not switched yet, the live token is the one the previous release derived from
+   * the token it replaced, `previous` (HMAC under its successor key, now a refresh token key).
+   * Undefined when it cannot be recomputed (its key has expired).
+   */
+  async liveToken(family: TokenFamily, previous: string): Promise<string | undefined> {
+    if (family.generation === null) {
+      return this.keys
+        .validKeys()
+        .map((key) => hmacSha256(key.key, previous))
+        .find((candidate) => sha256(candidate) === family.currentTokenHash);
+    }
     const key = family.tokenKeyId === null ? undefined : await this.keys.key(family.tokenKeyId, 'store');
-    if (!key || family.tokenSecret === null || family.generation === null) throw new Error(`family ${family.id} has no recomputable token`);
+    if (!key || family.tokenSecret === null) return undefined;
     return encodeRefreshToken(key.key, key.kid, family.id, family.generation, family.tokenSecret);
   }
 }
