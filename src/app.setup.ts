@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { asClientError, sendJsonError, UnexpectedErrorFilter } from './common/errors/unexpected-error.filter';
+import { refuseDeepJson } from './common/json-depth';
 import { rejectNulCharacters } from './common/nul-characters';
 import { assignRequestId } from './logging/request-id';
 
@@ -21,7 +22,7 @@ export function configureApp(app: INestApplication): void {
   // Token answers are no-store and API answers per-user: an ETag (a SHA-1 of every body) buys nothing.
   express.set('etag', false);
   app.use(helmet());
-  express.useBodyParser('json', { limit: BODY_LIMIT });
+  express.useBodyParser('json', { limit: BODY_LIMIT, verify: refuseDeepJson });
   express.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use(bodyErrorHandler);
   // Only the sign-in and consent pages read cookies.
