@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logging/logger-options';
 import { ResourceModule } from './resource/resource.module';
 import { RevocationModule } from './revocation/revocation.module';
+import { ThrottlingModule } from './throttling/throttling.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 
@@ -27,6 +28,7 @@ export class AppModule {
         CommonModule,
         DatabaseModule,
         RevocationModule,
+        ThrottlingModule,
         ClientsModule,
         UsersModule,
         AuthorizationModule,

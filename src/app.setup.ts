@@ -6,8 +6,11 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { asClientError, sendJsonError, UnexpectedErrorFilter } from './common/errors/unexpected-error.filter';
+import { refuseDeepJson } from './common/json-depth';
 import { rejectNulCharacters } from './common/nul-characters';
+import { AppConfig } from './config/app-config';
 import { assignRequestId } from './logging/request-id';
+import type { Server } from 'node:http';
 
 /** Largest JSON or form body accepted; beyond it the answer is `413`. */
 export const BODY_LIMIT = '100kb';
@@ -16,12 +19,16 @@ export const BODY_LIMIT = '100kb';
 export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
+  const config = app.get(AppConfig);
+  // TRUST_PROXY: req.ip is the client's address (from X-Forwarded-For) only behind proxies we believe.
+  express.set('trust proxy', config.trustProxy);
+  limitSlowRequests(app.getHttpServer() as Server, config);
   app.use(assignRequestId);
   express.disable('x-powered-by');
   // Token answers are no-store and API answers per-user: an ETag (a SHA-1 of every body) buys nothing.
   express.set('etag', false);
   app.use(helmet());
-  express.useBodyParser('json', { limit: BODY_LIMIT });
+  express.useBodyParser('json', { limit: BODY_LIMIT, verify: refuseDeepJson });
   express.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use(bodyErrorHandler);
   // Only the sign-in and consent pages read cookies.
@@ -31,6 +38,19 @@ export function configureApp(app: INestApplication): void {
   app.useGlobalFilters(new UnexpectedErrorFilter());
   setUpApiDocs(app);
   // Shutdown on signals is main.ts's: it drains HTTP before the modules close.
+}
+
+/**
+ * A request whose headers, or whose whole body, do not arrive in time is answered `408` and
+ * its connection closed: a client declaring a longer body than it sends, or dripping bytes,
+ * holds a socket for seconds, not Node's default five minutes. Node checks these deadlines
+ * on an interval (30 s by default, read when the server starts listening): every second here.
+ * Long answers (the revocation feed) are not affected: only receiving the request is timed.
+ */
+function limitSlowRequests(server: Server, config: AppConfig): void {
+  server.requestTimeout = config.httpRequestTimeoutSeconds * 1000;
+  server.headersTimeout = Math.min(config.httpHeadersTimeoutSeconds, config.httpRequestTimeoutSeconds) * 1000;
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = 1000;
 }
 
 /**

@@ -6,6 +6,12 @@ import { AppConfig } from '../config/app-config';
 import { RevocationLogService } from '../revocation/revocation-log.service';
 import { TokenFamiliesService } from '../tokens/refresh-tokens/token-families.service';
 
+/**
+ * How long past the longest access token a deleted client's denial lasts: another instance may
+ * still authenticate the client from its cache (5 s at most) and issue a token in that time.
+ */
+const DELETED_CLIENT_MARGIN_SECONDS = 60;
+
 /** What ending a user's access took away. */
 export interface RevokedUserAccess {
   /** Token families revoked: their refresh tokens stop at once, their access tokens are denied by `sid`. */
@@ -35,10 +41,17 @@ export class AccessRevoker {
     return { tokenFamilies, signInSessions };
   }
 
-  /** Answers how many token families were revoked. */
+  /**
+   * For a client being deleted: revokes its families and denies every access token carrying
+   * its `client_id`, whenever issued (client ids are never reused, so nothing legitimate can
+   * match later), until the last token any instance could still issue to it has expired.
+   * Answers how many token families were revoked.
+   */
   async revokeClient(clientId: string, reason: string): Promise<number> {
     const tokenFamilies = await this.lookUp(TokenFamiliesService).revokeAllForClient(clientId, reason);
-    await this.denySubject(clientId); // client-credentials tokens carry the client id as `sub`
+    const { accessTokenTtlSeconds, clockSkewSeconds } = this.config;
+    const until = addSeconds(this.clock.now(), accessTokenTtlSeconds + clockSkewSeconds + DELETED_CLIENT_MARGIN_SECONDS);
+    await this.revocations.deny('client', clientId, until);
     return tokenFamilies;
   }
 

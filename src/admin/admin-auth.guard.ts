@@ -7,6 +7,7 @@ import { parseScope } from '../common/scopes';
 import { AppConfig } from '../config/app-config';
 import type { BearerTokenVerifier } from '../resource/access-token-claims';
 import { AccessTokenVerifier } from '../resource/access-token-verifier';
+import { CredentialThrottle } from '../throttling/credential-throttle';
 
 export const ADMIN_SCOPE = 'admin';
 
@@ -23,13 +24,29 @@ export class AdminAuthGuard implements CanActivate {
   constructor(
     private readonly config: AppConfig,
     private readonly moduleRef: ModuleRef,
+    private readonly throttle: CredentialThrottle,
   ) {}
 
+  /**
+   * A wrong key or an invalid token counts as a failure of the caller's address; past
+   * ADMIN_AUTH_MAX_FAILURES_PER_IP the address is refused with `429` before its key is checked.
+   */
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request>();
     const token = bearerToken(request.headers.authorization);
     if (!token) throw new OAuthError('invalid_token', 'admin credentials are required');
+    const ip = request.ip;
+    if (ip === undefined) return this.check(token);
+    this.throttle.refuseBlockedAddress('admin', ip);
+    try {
+      return await this.check(token);
+    } catch (error) {
+      if (!(error instanceof OAuthError) || error.code !== 'invalid_token') throw error;
+      throw (await this.throttle.failed('admin', ip)) ?? error;
+    }
+  }
 
+  private async check(token: string): Promise<boolean> {
     const key = this.config.adminApiKey;
     if (key !== undefined && constantTimeEqual(token, key)) return true;
     // Only a JWT can be an access token; anything else is a wrong key, said the same way.

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { sha256 } from '../common/crypto/hashing';
@@ -9,14 +9,22 @@ import { LoginFailure } from './login-failure.entity';
 /** A sign-in attempt counted before its password is checked. */
 export interface LoginAttempt {
   readonly email: string;
-  /** The rows that count it (account, IP). */
-  readonly rows: { account: number; ip: number };
+  /** The rows that count it (account, account from this address, address). */
+  readonly rows: { account: number; accountAndIp: number; ip: number };
+  readonly ip: string;
   /** 0 when the attempt may go on; else how long to wait. */
   readonly retryAfterSeconds: number;
 }
 
+/** Throttled keys already reported, at most this many remembered. */
+const MAX_REPORTED_KEYS = 10_000;
+
 /**
- * Limits failed sign-ins per account and per client IP over a sliding window. Every attempt
+ * Limits failed sign-ins over a sliding window per account *from one address*
+ * (LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP, low: stops guessing from one place), per account
+ * from anywhere (LOGIN_MAX_FAILURES_PER_ACCOUNT, much higher: only a distributed attack
+ * reaches it, and only it lets a stranger lock an account), and per address
+ * (LOGIN_MAX_FAILURES_PER_IP: stops spraying many accounts). Every attempt
  * is written as a failure *before* its password is checked and then counted, so parallel
  * guesses cannot slip past the limit together; a success takes its rows back. The rows live
  * in the database, so the limit holds across every instance sharing it. The account key is
@@ -25,6 +33,10 @@ export interface LoginAttempt {
  */
 @Injectable()
 export class LoginThrottle {
+  private readonly logger = new Logger('SecurityEvent');
+  /** Throttle key → until when its lockout was reported, so a lockout is logged once, not per attempt. */
+  private readonly reported = new Map<string, number>();
+
   constructor(
     @InjectRepository(LoginFailure) private readonly rows: Repository<LoginFailure>,
     private readonly config: AppConfig,
@@ -32,25 +44,42 @@ export class LoginThrottle {
 
   /** Counts an attempt; when it is over a limit it is taken back at once and must wait. */
   async begin(email: string, ip: string, now: Date): Promise<LoginAttempt> {
-    const { loginThrottleWindowSeconds: window, loginMaxFailuresPerAccount, loginMaxFailuresPerIp } = this.config;
+    const { loginThrottleWindowSeconds: window, loginMaxFailuresPerAccount, loginMaxFailuresPerAccountAndIp, loginMaxFailuresPerIp } = this.config;
     await this.rows.createQueryBuilder().delete().where('created_at <= :before', { before: now.getTime() - window * 1000 }).execute();
+    const keys = { account: accountKey(email), accountAndIp: accountAndIpKey(email, ip), ip: ipKey(ip) };
     const rows = {
-      account: await this.insert(accountKey(email), now),
-      ip: await this.insert(ipKey(ip), now),
+      account: await this.insert(keys.account, now),
+      accountAndIp: await this.insert(keys.accountAndIp, now),
+      ip: await this.insert(keys.ip, now),
     };
-    const waits = await Promise.all([
-      this.waitMs(accountKey(email), loginMaxFailuresPerAccount, now),
-      this.waitMs(ipKey(ip), loginMaxFailuresPerIp, now),
+    const [account, accountAndIp, address] = await Promise.all([
+      this.waitMs(keys.account, loginMaxFailuresPerAccount, now),
+      this.waitMs(keys.accountAndIp, loginMaxFailuresPerAccountAndIp, now),
+      this.waitMs(keys.ip, loginMaxFailuresPerIp, now),
     ]);
-    const waitMs = Math.max(...waits);
-    if (waitMs > 0) await this.rows.delete({ seq: In([rows.account, rows.ip]) });
-    return { email, rows, retryAfterSeconds: waitMs > 0 ? Math.max(1, Math.ceil(waitMs / 1000)) : 0 };
+    const waitMs = Math.max(account, accountAndIp, address);
+    if (waitMs > 0) {
+      await this.rows.delete({ seq: In([rows.account, rows.accountAndIp, rows.ip]) });
+      const limit = account > 0 ? 'account' : accountAndIp > 0 ? 'account_and_ip' : 'ip';
+      const key = limit === 'account' ? keys.account : limit === 'account_and_ip' ? keys.accountAndIp : keys.ip;
+      this.report(key, now.getTime(), now.getTime() + waitMs, { limit, email: normalizeEmail(email), ip, retry_after_seconds: Math.ceil(waitMs / 1000) });
+    }
+    return { email, ip, rows, retryAfterSeconds: waitMs > 0 ? Math.max(1, Math.ceil(waitMs / 1000)) : 0 };
   }
 
-  /** The password was right: the attempt is no failure, and the account's count starts over. */
+  /** The password was right: the attempt is no failure, and the account's counts start over. */
   async succeeded(attempt: LoginAttempt): Promise<void> {
     await this.rows.delete({ seq: attempt.rows.ip });
-    await this.rows.delete({ throttleKey: accountKey(attempt.email) });
+    await this.rows.delete({ throttleKey: In([accountKey(attempt.email), accountAndIpKey(attempt.email, attempt.ip)]) });
+  }
+
+  /** A lockout is a security event: logged at `warn` (who, from where, which limit) once per lockout. */
+  private report(key: string, nowMs: number, untilMs: number, event: Record<string, unknown>): void {
+    const known = this.reported.get(key);
+    if (known !== undefined && known > nowMs) return;
+    if (this.reported.size >= MAX_REPORTED_KEYS) this.reported.delete(this.reported.keys().next().value!);
+    this.reported.set(key, untilMs);
+    this.logger.warn({ msg: 'sign-in throttled', event: 'sign_in_throttled', ...event });
   }
 
   private async insert(throttleKey: string, now: Date): Promise<number> {
@@ -78,6 +107,10 @@ export class LoginThrottle {
 
 function accountKey(email: string): string {
   return sha256(`account:${normalizeEmail(email)}`);
+}
+
+function accountAndIpKey(email: string, ip: string): string {
+  return sha256(`account-ip:${normalizeEmail(email)}\n${ip}`);
 }
 
 function ipKey(ip: string): string {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { OAuthError } from '../common/errors/oauth-error';
 import { containsNul } from '../common/nul-characters';
+import { CredentialThrottle } from '../throttling/credential-throttle';
 import type { AuthenticatedClient } from './authenticated-client';
 import type { Client } from './client.entity';
 import { clientSecretMatches } from './client-secrets';
@@ -11,6 +12,8 @@ import { ClientsService } from './clients.service';
 export interface ClientCredentialsInput {
   authorization?: string;
   body: Record<string, unknown>;
+  /** The caller's address (`req.ip`), for throttling failures; none: not throttled. */
+  ip?: string;
 }
 
 const BAD_CLIENT = 'client authentication failed';
@@ -25,9 +28,26 @@ export class ClientAuthenticator {
   constructor(
     private readonly clients: ClientsService,
     private readonly clock: Clock,
+    private readonly throttle: CredentialThrottle,
   ) {}
 
+  /**
+   * Authenticates the caller, or throws `invalid_client` (`401`); failures are counted, and
+   * past a limit the answer is `429` (see `CredentialThrottle`).
+   */
   async authenticate(input: ClientCredentialsInput): Promise<AuthenticatedClient> {
+    const { ip } = input;
+    if (ip === undefined) return this.check(input);
+    this.throttle.refuseBlockedAddress('client', ip);
+    try {
+      return await this.check(input);
+    } catch (error) {
+      if (!(error instanceof OAuthError) || error.code !== 'invalid_client') throw error;
+      throw (await this.throttle.failed('client', ip, claimedClientId(input))) ?? error;
+    }
+  }
+
+  private async check(input: ClientCredentialsInput): Promise<AuthenticatedClient> {
     const basic = parseBasic(input.authorization);
     const bodyId = stringField(input.body, 'client_id');
     const bodySecret = stringField(input.body, 'client_secret');
@@ -67,6 +87,15 @@ export function toAuthenticatedClient(client: Client): AuthenticatedClient {
     scopes: client.scope.split(' ').filter(Boolean),
     redirectUris: client.redirectUris,
   };
+}
+
+/** The client id a failed request named, if it named one readably: for counting its failures. */
+function claimedClientId(input: ClientCredentialsInput): string | undefined {
+  try {
+    return parseBasic(input.authorization)?.clientId ?? stringField(input.body, 'client_id');
+  } catch {
+    return undefined;
+  }
 }
 
 /** RFC 6749 §2.3.1: id and secret are form-encoded before Basic encoding. */

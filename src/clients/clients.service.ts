@@ -1,15 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { addSeconds, Clock } from '../common/clock';
 import { RandomSource } from '../common/crypto/random';
 import { Client, GrantType, TokenEndpointAuthMethod } from './client.entity';
+import { DenyListService } from '../revocation/deny-list.service';
+import { RevocationLogService } from '../revocation/revocation-log.service';
 import { ClientCache } from './client-cache';
 import { hashClientSecret } from './client-secrets';
 
-/** How long another instance's change to a client may take to reach this one's token endpoint. */
+/**
+ * How long a cached client row is trusted. A change made anywhere reaches every instance's
+ * cache sooner, through the revocation log (`announceChange`); this bounds a missed one.
+ */
 const CLIENT_CACHE_TTL_MS = 5000;
+const CHANGE_PREFIX = 'client:';
 
 export interface ClientMetadata {
   clientName: string;
@@ -28,7 +34,7 @@ export interface ClientWithSecret {
 
 /** Registration and lifecycle of clients. Secrets leave this service once, and are stored hashed. */
 @Injectable()
-export class ClientsService {
+export class ClientsService implements OnModuleInit {
   private readonly cache = new ClientCache(CLIENT_CACHE_TTL_MS);
 
   constructor(
@@ -36,7 +42,16 @@ export class ClientsService {
     private readonly clock: Clock,
     private readonly random: RandomSource,
     private readonly config: AppConfig,
+    private readonly log: RevocationLogService,
+    private readonly denyList: DenyListService,
   ) {}
+
+  onModuleInit(): void {
+    // A client changed or deleted on any instance: drop this instance's copy.
+    this.denyList.onChange((subject) => {
+      if (subject.startsWith(CHANGE_PREFIX)) this.cache.invalidate(subject.slice(CHANGE_PREFIX.length));
+    });
+  }
 
   async create(metadata: ClientMetadata): Promise<ClientWithSecret> {
     const now = this.clock.now();
@@ -92,6 +107,7 @@ export class ClientsService {
       client.previousSecretExpiresAt = null;
     }
     await this.clients.save(client);
+    await this.announceChange(clientId);
     return client;
   }
 
@@ -121,6 +137,7 @@ export class ClientsService {
       .where('client_id = :clientId AND secret_hash = :current', { clientId, current: client.secretHash })
       .execute();
     if (result.affected !== 1) return (await this.findById(clientId)) ? 'conflict' : null;
+    await this.announceChange(clientId);
     return { client: Object.assign(client, changes), clientSecret };
   }
 
@@ -128,6 +145,14 @@ export class ClientsService {
   async delete(clientId: string): Promise<boolean> {
     this.cache.invalidate(clientId);
     const result = await this.clients.delete({ clientId });
-    return (result.affected ?? 0) > 0;
+    const deleted = (result.affected ?? 0) > 0;
+    if (deleted) await this.announceChange(clientId);
+    return deleted;
+  }
+
+  /** Written after the change is stored, so an instance that re-reads the row sees the new one. */
+  private async announceChange(clientId: string): Promise<void> {
+    this.cache.invalidate(clientId);
+    await this.log.announceChange(`${CHANGE_PREFIX}${clientId}`);
   }
 }

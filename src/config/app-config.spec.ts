@@ -29,6 +29,16 @@ const BAD_VALUES: Array<[variable: string, value: string, says: RegExp]> = [
   ['LOGIN_THROTTLE_WINDOW', '0', /from 1 to 86400/],
   ['LOGIN_MAX_FAILURES_PER_ACCOUNT', '0', /at least 1/],
   ['LOGIN_MAX_FAILURES_PER_IP', 'many', /whole number/],
+  ['LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP', '0', /at least 1/],
+  ['TRUST_PROXY', 'yes', /off, a number of proxy hops/],
+  ['TRUST_PROXY', '10.0.0.0/33', /addresses or CIDRs/],
+  ['TRUST_PROXY', '33', /0 to 32/],
+  ['AUTH_THROTTLE_WINDOW', '0', /from 1 to 86400/],
+  ['CLIENT_AUTH_MAX_FAILURES_PER_IP', '0', /at least 1/],
+  ['CLIENT_AUTH_MAX_FAILURES_PER_CLIENT', 'x', /whole number/],
+  ['ADMIN_AUTH_MAX_FAILURES_PER_IP', '-1', /at least 1/],
+  ['HTTP_HEADERS_TIMEOUT', '0', /from 1 to 300/],
+  ['HTTP_REQUEST_TIMEOUT', '301', /from 1 to 300/],
 ];
 
 function problemWith(env: NodeJS.ProcessEnv): ConfigError {
@@ -123,6 +133,24 @@ describe('loadConfig', () => {
     const untested = Object.keys(new Environment()).filter((name) => !tested.has(name) && !anyTextGoes.includes(name));
     expect(Object.keys(new Environment())).toEqual(expect.arrayContaining(['ISSUER', 'ADMIN_API_KEY', 'KEY_ENCRYPTION_KEY']));
     expect(untested).toEqual([]);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it.each([
+    ['off', false],
+    ['false', false],
+    ['0', false],
+    ['1', 1],
+    ['2', 2],
+    ['10.0.0.0/8', ['10.0.0.0/8']],
+    ['loopback, 10.0.0.1 ,fd00::/8', ['loopback', '10.0.0.1', 'fd00::/8']],
+  ] as const)('maps %s onto trust proxy %p', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('is off by default', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
   });
 });
 

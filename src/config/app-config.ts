@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { Environment } from './environment';
+import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string } // path ':memory:' for an in-memory database
@@ -28,6 +29,15 @@ export abstract class AppConfig {
   abstract readonly loginThrottleWindowSeconds: number;
   abstract readonly loginMaxFailuresPerAccount: number;
   abstract readonly loginMaxFailuresPerIp: number;
+  abstract readonly loginMaxFailuresPerAccountAndIp: number;
+  /** Express's `trust proxy`: false, a hop count, or the addresses whose X-Forwarded-For is believed. */
+  abstract readonly trustProxy: TrustProxy;
+  abstract readonly authThrottleWindowSeconds: number;
+  abstract readonly clientAuthMaxFailuresPerIp: number;
+  abstract readonly clientAuthMaxFailuresPerClient: number;
+  abstract readonly adminAuthMaxFailuresPerIp: number;
+  abstract readonly httpHeadersTimeoutSeconds: number;
+  abstract readonly httpRequestTimeoutSeconds: number;
 }
 
 /** A configuration problem an operator can fix; `main.ts` prints its message alone. */
@@ -67,6 +77,14 @@ function toAppConfig(env: Environment): AppConfig {
     loginThrottleWindowSeconds: env.LOGIN_THROTTLE_WINDOW,
     loginMaxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     loginMaxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+    loginMaxFailuresPerAccountAndIp: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false, // validated above
+    authThrottleWindowSeconds: env.AUTH_THROTTLE_WINDOW,
+    clientAuthMaxFailuresPerIp: env.CLIENT_AUTH_MAX_FAILURES_PER_IP,
+    clientAuthMaxFailuresPerClient: env.CLIENT_AUTH_MAX_FAILURES_PER_CLIENT,
+    adminAuthMaxFailuresPerIp: env.ADMIN_AUTH_MAX_FAILURES_PER_IP,
+    httpHeadersTimeoutSeconds: env.HTTP_HEADERS_TIMEOUT,
+    httpRequestTimeoutSeconds: env.HTTP_REQUEST_TIMEOUT,
   };
 }
 

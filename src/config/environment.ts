@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate } from 'class-validator';
+import { TrustProxySetting } from './trust-proxy';
 
 /**
  * Every environment variable the server reads, with its default beside it.
@@ -102,10 +103,54 @@ export class Environment {
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number, at least 1' })
   @Min(1, { message: 'must be a whole number, at least 1' })
-  LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
+  LOGIN_MAX_FAILURES_PER_ACCOUNT = 100;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number, at least 1' })
+  @Min(1, { message: 'must be a whole number, at least 1' })
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP = 5;
 
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number, at least 1' })
   @Min(1, { message: 'must be a whole number, at least 1' })
   LOGIN_MAX_FAILURES_PER_IP = 50;
+
+  /** `off`, a number of proxy hops, or addresses/CIDRs (and loopback, linklocal, uniquelocal) whose X-Forwarded-For is believed. */
+  @Validate(TrustProxySetting)
+  TRUST_PROXY = 'off';
+
+  /** Failed client authentications and admin keys: the window they are counted over. */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of seconds from 1 to 86400' })
+  @Min(1, { message: 'must be a whole number of seconds from 1 to 86400' })
+  @Max(86400, { message: 'must be a whole number of seconds from 1 to 86400' })
+  AUTH_THROTTLE_WINDOW = 300;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number, at least 1' })
+  @Min(1, { message: 'must be a whole number, at least 1' })
+  CLIENT_AUTH_MAX_FAILURES_PER_IP = 20;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number, at least 1' })
+  @Min(1, { message: 'must be a whole number, at least 1' })
+  CLIENT_AUTH_MAX_FAILURES_PER_CLIENT = 20;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number, at least 1' })
+  @Min(1, { message: 'must be a whole number, at least 1' })
+  ADMIN_AUTH_MAX_FAILURES_PER_IP = 10;
+
+  /** Slow or short requests: how long the headers, and the whole request, may take to arrive. */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of seconds from 1 to 300' })
+  @Min(1, { message: 'must be a whole number of seconds from 1 to 300' })
+  @Max(300, { message: 'must be a whole number of seconds from 1 to 300' })
+  HTTP_HEADERS_TIMEOUT = 10;
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of seconds from 1 to 300' })
+  @Min(1, { message: 'must be a whole number of seconds from 1 to 300' })
+  @Max(300, { message: 'must be a whole number of seconds from 1 to 300' })
+  HTTP_REQUEST_TIMEOUT = 30;
 }

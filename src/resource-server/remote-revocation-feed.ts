@@ -15,7 +15,13 @@ export interface FeedStatus {
   denials: number;
 }
 
-const DENIAL_KINDS = ['sid', 'jti', 'sub'] as const;
+/** Feed fields and the denial each names; `client_id` first: its event also carries `sub`. */
+const DENIAL_KINDS = [
+  ['client_id', 'client'],
+  ['sid', 'sid'],
+  ['jti', 'jti'],
+  ['sub', 'sub'],
+] as const;
 const PURGE_INTERVAL_MS = 10_000;
 
 /**
@@ -132,11 +138,12 @@ export class RemoteRevocationFeed implements OnModuleInit, OnModuleDestroy {
       this.logger.warn('revocation feed sent an event that is not JSON');
       return;
     }
-    const kind = DENIAL_KINDS.find((name) => typeof event[name] === 'string');
-    if (!kind || typeof event.exp !== 'number') return;
+    const known = DENIAL_KINDS.find(([field]) => typeof event[field] === 'string');
+    if (!known || typeof event.exp !== 'number') return;
+    const [field, kind] = known;
     // The feed does not say when a subject was denied; the time we learn of it is an upper
     // bound, so every token issued before the denial is refused (and perhaps a few after).
-    this.denials.add({ kind, value: event[kind] as string, expiresAtMs: event.exp * 1000, createdAtMs: Date.now() });
+    this.denials.add({ kind, value: event[field] as string, expiresAtMs: event.exp * 1000, createdAtMs: Date.now() });
     if (eventId) this.lastEventId = eventId;
   }
 

@@ -4,7 +4,7 @@ import { Client as PgClient } from 'pg';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { DeniableToken, Denial, DenySet } from './deny-set';
-import { Revocation } from './revocation.entity';
+import { DenialKind, Revocation } from './revocation.entity';
 import { REVOCATIONS_CHANNEL, RevocationLogService } from './revocation-log.service';
 
 /** sqlite has no push: poll this often, so another instance's denial lands within the second. */
@@ -27,6 +27,7 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
   /** The rows in force, in `seq` order: the feed's snapshot. */
   private readonly rows = new Map<number, Revocation>();
   private readonly subscribers = new Set<(row: Revocation) => void>();
+  private readonly changeListeners = new Set<(subject: string) => void>();
   private lastSeq = 0;
   private catchingUp?: Promise<void>;
   private catchUpAgain = false;
@@ -47,7 +48,7 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
     await this.catchUp();
     // This instance's own denials count at once, before any poll or notification.
     this.log.onDenied((row) => {
-      this.denials.add(toDenial(row));
+      if (row.kind !== 'changed') this.denials.add(toDenial(row));
       void this.requestCatchUp();
     });
     const postgres = this.config.database.type === 'postgres';
@@ -84,6 +85,15 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
     return () => this.subscribers.delete(subscriber);
   }
 
+  /**
+   * Calls `listener` with the subject (`client:<client_id>`) of every change announced in the
+   * log by any instance, and of every deleted client, so caches drop their copy.
+   */
+  onChange(listener: (subject: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
   /** Reads the log past `lastSeq` now; concurrent requests fold into one more read. */
   requestCatchUp(): Promise<void> {
     if (this.catchingUp) {
@@ -116,6 +126,12 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
   private apply(row: Revocation): void {
     if (row.seq <= this.lastSeq) return;
     this.lastSeq = row.seq;
+    if (row.kind === 'changed' || row.kind === 'client') {
+      const subject = row.kind === 'changed' ? row.value : `client:${row.value}`;
+      for (const listener of this.changeListeners) listener(subject);
+    }
+    // A change refuses nothing: it is neither held nor served on the feed.
+    if (row.kind === 'changed') return;
     this.rows.set(row.seq, row);
     this.denials.add(toDenial(row));
     for (const subscriber of this.subscribers) subscriber(row);
@@ -175,6 +191,7 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
+/** Only for denials: a `changed` row never reaches here. */
 function toDenial(row: Revocation): Denial {
-  return { kind: row.kind, value: row.value, expiresAtMs: row.expiresAt.getTime(), createdAtMs: row.createdAt.getTime() };
+  return { kind: row.kind as DenialKind, value: row.value, expiresAtMs: row.expiresAt.getTime(), createdAtMs: row.createdAt.getTime() };
 }

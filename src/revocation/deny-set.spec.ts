@@ -27,6 +27,15 @@ describe('DenySet', () => {
     expect(set.match({ sub: 'user-2', iat: now / 1000 - 10 }, now)).toBeUndefined();
   });
 
+  it('refuses every token of a deleted client, whenever issued, until the denial expires', () => {
+    const set = new DenySet();
+    set.add({ kind: 'client', value: 'client-1', expiresAtMs: now + 600_000, createdAtMs: now });
+    expect(set.match({ sub: 'user-1', client_id: 'client-1', iat: now / 1000 + 30 }, now)?.kind).toBe('client');
+    expect(set.match({ sub: 'client-1', client_id: 'client-1', iat: now / 1000 - 30 }, now)?.kind).toBe('client');
+    expect(set.match({ sub: 'user-1', client_id: 'client-2', iat: now / 1000 }, now)).toBeUndefined();
+    expect(set.match({ sub: 'user-1', client_id: 'client-1', iat: now / 1000 }, now + 600_000)).toBeUndefined();
+  });
+
   it('keeps the later cut-off and expiry when a subject is denied twice', () => {
     const set = new DenySet();
     set.add({ kind: 'sub', value: 'user-1', expiresAtMs: now + 2000, createdAtMs: now + 1000 });

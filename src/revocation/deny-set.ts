@@ -14,6 +14,7 @@ export interface DeniableToken {
   readonly sub?: string;
   readonly sid?: string;
   readonly jti?: string;
+  readonly client_id?: string;
   /** Seconds since the epoch. */
   readonly iat?: number;
 }
@@ -52,6 +53,9 @@ export class DenySet {
     if (bySid) return bySid;
     const byJti = token.jti ? live(this.entries.get(keyOf('jti', token.jti))) : undefined;
     if (byJti) return byJti;
+    // A deleted client: everything it holds, whenever issued.
+    const byClient = token.client_id ? live(this.entries.get(keyOf('client', token.client_id))) : undefined;
+    if (byClient) return byClient;
     const bySub = token.sub ? live(this.entries.get(keyOf('sub', token.sub))) : undefined;
     // A subject denial refuses what was issued up to it; later sign-ins work again.
     if (bySub && token.iat !== undefined && token.iat * 1000 <= bySub.createdAtMs) return bySub;

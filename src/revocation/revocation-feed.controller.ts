@@ -17,7 +17,7 @@ export class RevocationFeedController {
    */
   @Get('stream')
   async stream(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.clients.authenticate({ authorization: req.headers.authorization, body: {} });
+    await this.clients.authenticate({ authorization: req.headers.authorization, body: {}, ip: req.ip });
     await this.feed.subscribe(res, parseLastEventId(req.headers['last-event-id']));
   }
 }

@@ -65,6 +65,12 @@ describe('RevocationFeedService', () => {
     expect(feedEvent(revocation(7, 'abc'))).toBe(`id: 7\ndata: {"jti":"abc","exp":${Date.parse('2030-01-01T00:10:00Z') / 1000}}\n\n`);
   });
 
+  it('announces a deleted client by client_id, and by sub for followers that know only sid, jti and sub', () => {
+    const row = Object.assign(revocation(8, 'client-1'), { kind: 'client' });
+    const exp = Date.parse('2030-01-01T00:10:00Z') / 1000;
+    expect(feedEvent(row)).toBe(`id: 8\ndata: {"client_id":"client-1","sub":"client-1","exp":${exp}}\n\n`);
+  });
+
   it('sends the snapshot after the given seq, then live events, each once', async () => {
     denyList.rows = [revocation(1), revocation(2), revocation(3)];
     const res = new FakeResponse(Infinity);

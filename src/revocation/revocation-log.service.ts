@@ -2,10 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
-import { DenialKind, Revocation } from './revocation.entity';
+import { DenialKind, LogEntryKind, Revocation } from './revocation.entity';
 
 /** The PostgreSQL channel on which a new denial's `seq` is announced. */
 export const REVOCATIONS_CHANNEL = 'oauth_revocations';
+
+/** How long a `changed` entry stays in the log: instances that follow it learn within a second. */
+const CHANGE_ENTRY_TTL_MS = 60_000;
 
 /**
  * The durable, ordered log of access-token denials: the one source that every instance's
@@ -25,7 +28,19 @@ export class RevocationLogService {
    * Records that access tokens matching `kind`/`value` are refused until `expiresAt` (the
    * latest `exp` such a token can carry), and announces it to the other instances.
    */
-  async deny(kind: DenialKind, value: string, expiresAt: Date): Promise<Revocation> {
+  deny(kind: DenialKind, value: string, expiresAt: Date): Promise<Revocation> {
+    return this.append(kind, value, expiresAt);
+  }
+
+  /**
+   * Tells every instance that `subject` (`client:<client_id>`) changed, so they drop what they
+   * cache of it: a secret rotated, a client changed or deleted. Refuses no token.
+   */
+  announceChange(subject: string): Promise<Revocation> {
+    return this.append('changed', subject, new Date(this.clock.now().getTime() + CHANGE_ENTRY_TTL_MS));
+  }
+
+  private async append(kind: LogEntryKind, value: string, expiresAt: Date): Promise<Revocation> {
     const row = this.revocations.create({ kind, value, expiresAt, createdAt: this.clock.now() });
     if (this.dataSource.options.type === 'postgres') {
       await this.dataSource.transaction(async (manager) => {

@@ -1,7 +1,18 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { TimeColumn } from '../database/columns';
 
-export type DenialKind = 'sid' | 'jti' | 'sub';
+/**
+ * What a denial refuses: a family (`sid`), one token (`jti`), a subject's tokens issued before
+ * the denial (`sub`), or every token of a deleted client, whenever issued (`client`, matching
+ * the `client_id` claim).
+ */
+export type DenialKind = 'sid' | 'jti' | 'sub' | 'client';
+
+/**
+ * A row of the log: a denial, or `changed`, which refuses nothing and tells every instance to
+ * drop what it caches of the subject in `value` (`client:<client_id>`).
+ */
+export type LogEntryKind = DenialKind | 'changed';
 
 /**
  * One denial of access tokens: a token family (`sid`), one token (`jti`) or everything of a
@@ -17,7 +28,7 @@ export class Revocation {
   seq: number;
 
   @Column('varchar', { name: 'kind', length: 8 })
-  kind: DenialKind;
+  kind: LogEntryKind;
 
   @Column('varchar', { name: 'value', length: 255 })
   value: string;

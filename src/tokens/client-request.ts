@@ -18,6 +18,6 @@ export async function readClientRequest(authenticator: ClientAuthenticator, req:
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Pragma', 'no-cache');
   const params = TokenParams.fromRequest(req);
-  const client = await authenticator.authenticate({ authorization: req.headers.authorization, body: params.asBody() });
+  const client = await authenticator.authenticate({ authorization: req.headers.authorization, body: params.asBody(), ip: req.ip });
   return { params, client };
 }

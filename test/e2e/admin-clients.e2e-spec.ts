@@ -23,7 +23,8 @@ describe.each(databases)('admin API for clients on %s', (_name, databaseUrl) => 
   let app: TestApp;
   const clock = new FixedClock();
   beforeAll(async () => {
-    app = await createTestApp({ databaseUrl, clock, env: { CLIENT_SECRET_ROTATION_OVERLAP: '3600' } });
+    // Many wrong keys on purpose, all from one address: the brute-force limit is tested elsewhere.
+    app = await createTestApp({ databaseUrl, clock, env: { CLIENT_SECRET_ROTATION_OVERLAP: '3600', ADMIN_AUTH_MAX_FAILURES_PER_IP: '1000' } });
   });
   afterAll(() => app.close());
 

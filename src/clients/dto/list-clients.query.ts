@@ -11,6 +11,8 @@ export class ListClientsQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  // Past this the number cannot be written as an SQL integer (1e21 prints in exponent form).
+  @Max(Number.MAX_SAFE_INTEGER)
   offset = 0;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })

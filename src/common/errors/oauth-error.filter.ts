@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { OAUTH_ERROR_STATUS, OAuthError } from './oauth-error';
+import { TooManyFailuresError } from './too-many-failures.error';
 
 /** RFC 6749 §5.2 JSON for every `OAuthError`, with the RFC 6750 / RFC 7235 challenge where one is due. */
 @Catch(OAuthError)
@@ -11,7 +12,11 @@ export class OAuthErrorFilter implements ExceptionFilter<OAuthError> {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
-    const status = OAUTH_ERROR_STATUS[error.code] ?? 400;
+    let status = OAUTH_ERROR_STATUS[error.code] ?? 400;
+    if (error instanceof TooManyFailuresError) {
+      status = 429;
+      res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    }
     this.logger.log({ msg: 'oauth error', code: error.code, detail: error.detail, path: req.path });
     const challenge = challengeFor(error, req);
     if (challenge) res.setHeader('WWW-Authenticate', challenge);

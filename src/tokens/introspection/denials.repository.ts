@@ -8,12 +8,14 @@ export interface DeniableAccessToken {
   jti: string;
   sid?: string;
   sub: string;
+  clientId: string;
   issuedAt: Date;
 }
 
 /**
  * Whether an access token is revoked, in one query: a denial in force in the revocation log
- * names its `jti` or `sid` (or its `sub`, for tokens issued before that denial), or its
+ * names its `jti` or `sid` (or its `sub`, for tokens issued before that denial; or its client,
+ * deleted), or its
  * family row is revoked (the truth even before the denial was written, or after it was purged).
  */
 @Injectable()
@@ -28,7 +30,7 @@ export class DenialsRepository {
          CASE WHEN EXISTS (
            SELECT 1 FROM revocations r WHERE r.expires_at > ? AND (
              (r.kind = 'jti' AND r.value = ?) OR (r.kind = 'sid' AND r.value = ?)
-             OR (r.kind = 'sub' AND r.value = ? AND r.created_at >= ?))
+             OR (r.kind = 'sub' AND r.value = ? AND r.created_at >= ?) OR (r.kind = 'client' AND r.value = ?))
          ) OR EXISTS (
            SELECT 1 FROM token_families f WHERE f.id = ? AND f.revoked_at IS NOT NULL
          ) THEN 1 ELSE 0 END AS revoked`,
@@ -37,7 +39,7 @@ export class DenialsRepository {
 
   async isRevoked(token: DeniableAccessToken, now: Date): Promise<boolean> {
     const sid = token.sid ?? '';
-    const [row] = await this.revocationOf.rows([now.getTime(), token.jti, sid, token.sub, token.issuedAt.getTime(), sid]);
+    const [row] = await this.revocationOf.rows([now.getTime(), token.jti, sid, token.sub, token.issuedAt.getTime(), token.clientId, sid]);
     return Number(row.revoked) === 1;
   }
 }

@@ -62,7 +62,7 @@ export class IntrospectionService {
     if (!client.isConfidential && claims.client_id !== client.clientId) return INACTIVE;
     const now = this.clock.now();
     const issuedAt = new Date(claims.iat * 1000);
-    if (await this.denials.isRevoked({ jti: claims.jti, sid: claims.sid, sub: claims.sub, issuedAt }, now)) return INACTIVE;
+    if (await this.denials.isRevoked({ jti: claims.jti, sid: claims.sid, sub: claims.sub, clientId: claims.client_id, issuedAt }, now)) return INACTIVE;
     return {
       active: true,
       token_type: 'Bearer',
