@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { once } from 'node:events';
+import { formatFeedEvent } from '@nest-oauth/resource-server';
 import type { Response } from 'express';
 import { DenyListService } from './deny-list.service';
 import { Revocation } from './revocation.entity';
@@ -13,8 +14,7 @@ const MAX_PENDING_EVENTS = 10_000;
 
 /** The SSE frame of one denial: `id` is its seq, `data` says what is denied until when. */
 export function feedEvent(row: Revocation): string {
-  const data = { [row.kind]: row.value, exp: Math.ceil(row.expiresAt.getTime() / 1000) };
-  return `id: ${row.seq}\ndata: ${JSON.stringify(data)}\n\n`;
+  return formatFeedEvent({ seq: row.seq, kind: row.kind, value: row.value, exp: Math.ceil(row.expiresAt.getTime() / 1000) });
 }
 
 /**

@@ -1,7 +1,8 @@
+import type { DenialKind } from '@nest-oauth/resource-server';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { TimeColumn } from '../database/columns';
 
-export type DenialKind = 'sid' | 'jti' | 'sub';
+export type { DenialKind } from '@nest-oauth/resource-server';
 
 /**
  * One denial of access tokens: a token family (`sid`), one token (`jti`) or everything of a

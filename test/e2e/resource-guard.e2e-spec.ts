@@ -38,7 +38,7 @@ describe.each(databases)('protected resource guard on %s', (_name, databaseUrl) 
   it('answers 401 with a bare Bearer challenge when no token is sent', async () => {
     const response = await app.http().get('/api/me');
     expect(response.status).toBe(401);
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(response.headers['www-authenticate']).toBe(`Bearer realm="api", resource_metadata="${app.config.issuer}/.well-known/oauth-protected-resource/api"`);
     expect(response.body.error).toBe('invalid_token');
   });
 
@@ -46,13 +46,13 @@ describe.each(databases)('protected resource guard on %s', (_name, databaseUrl) 
     const token = await mintAccessToken(app);
     const response = await app.http().get('/api/me').query({ access_token: token });
     expect(response.status).toBe(401);
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(response.headers['www-authenticate']).toBe(`Bearer realm="api", resource_metadata="${app.config.issuer}/.well-known/oauth-protected-resource/api"`);
   });
 
   it('ignores a token in another authorization scheme', async () => {
     const response = await app.http().get('/api/me').set('Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`);
     expect(response.status).toBe(401);
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(response.headers['www-authenticate']).toBe(`Bearer realm="api", resource_metadata="${app.config.issuer}/.well-known/oauth-protected-resource/api"`);
   });
 
   it('refuses a malformed token', async () => {

@@ -2,9 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JWTVerifyGetKey } from 'jose';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
-import { OAuthError } from '../../common/errors/oauth-error';
-import type { AccessTokenClaims } from '../../resource/access-token-claims';
-import { verifyAccessTokenJwt } from '../../resource/access-token-verifier';
+import { AccessTokenClaims, BearerTokenError, verifyAccessToken } from '@nest-oauth/resource-server';
 import { KeyStoreService } from './key-store.service';
 
 /**
@@ -16,7 +14,7 @@ import { KeyStoreService } from './key-store.service';
 export class AccessTokenInspector {
   private readonly getKey: JWTVerifyGetKey = async (header) => {
     const key = header.kid ? await this.keys.verificationKey(header.kid) : undefined;
-    if (!key || key.alg !== header.alg) throw new OAuthError('invalid_token', 'unknown signing key');
+    if (!key || key.alg !== header.alg) throw new BearerTokenError('invalid_token', 'unknown signing key');
     return key.publicKey;
   };
 
@@ -33,7 +31,7 @@ export class AccessTokenInspector {
   async inspect(token: string, options: { allowExpired?: boolean } = {}): Promise<AccessTokenClaims | undefined> {
     if (token.split('.').length !== 3) return undefined;
     try {
-      return await verifyAccessTokenJwt(token, this.getKey, {
+      return await verifyAccessToken(token, this.getKey, {
         issuer: this.config.issuer,
         audience: this.config.accessTokenAudience,
         // Revoking an expired token has nothing left to do, but must still see whose it was.
@@ -41,7 +39,7 @@ export class AccessTokenInspector {
         now: this.clock.now(),
       });
     } catch (error) {
-      if (error instanceof OAuthError) return undefined;
+      if (error instanceof BearerTokenError) return undefined;
       throw error;
     }
   }
