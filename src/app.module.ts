@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logging/logger-options';
 import { ResourceModule } from './resource/resource.module';
+import { ResourcesModule } from './resources/resources.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
@@ -28,6 +29,7 @@ export class AppModule {
         DatabaseModule,
         RevocationModule,
         ClientsModule,
+        ResourcesModule,
         UsersModule,
         AuthorizationModule,
         TokensModule,

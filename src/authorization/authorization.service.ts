@@ -27,6 +27,7 @@ import { ConsentsRepository } from './consents.repository';
 import { LoginThrottle } from './login-throttle';
 import { SessionsRepository } from './sessions.repository';
 import type { UserSession } from './user-session.entity';
+import { ResourceRegistry } from '../resources/resource-registry';
 import { consentPage, errorPage, loginPage, logoutPage } from './views/pages';
 
 /** RFC 9700 §4.2.1 asks for short-lived codes; the contract fixes 60 s. */
@@ -72,6 +73,7 @@ export class AuthorizationService {
     private readonly clock: Clock,
     private readonly random: RandomSource,
     private readonly config: AppConfig,
+    private readonly registry: ResourceRegistry,
   ) {}
 
   /** `GET /authorize`, or `POST` with the same parameters as a form (RFC 6749 §3.1). */
@@ -196,7 +198,7 @@ export class AuthorizationService {
         200,
         consentPage({
           clientName: client.clientName,
-          scopes: params.scopes,
+          scopes: params.scopes.map((name) => ({ name, description: this.registry.describe(name) })),
           userEmail: signedIn.user.email,
           form: this.form(requestId!, browser),
         }),
