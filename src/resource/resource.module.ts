@@ -7,11 +7,12 @@ import { MeController } from './me.controller';
 import { Note } from './note.entity';
 import { NotesController } from './notes.controller';
 import { NotesService } from './notes.service';
+import { ProtectedResourceMetadataController } from './protected-resource-metadata.controller';
 
 /** The protected resource API: the bearer guard (the resource-server package's, over the local verifier), `/api/me` and the notes demo. */
 @Module({
   imports: [TokensModule, TypeOrmModule.forFeature([Note])],
-  controllers: [MeController, NotesController],
+  controllers: [MeController, NotesController, ProtectedResourceMetadataController],
   providers: [AccessTokenVerifier, JwtAuthGuard, NotesService],
   exports: [AccessTokenVerifier, JwtAuthGuard],
 })

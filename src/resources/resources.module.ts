@@ -6,6 +6,7 @@ import { AdminResourcesController } from './admin-resources.controller';
 import { Resource, ResourceRegistryVersion, ResourceScope } from './resource.entity';
 import { ResourceRegistry } from './resource-registry';
 import { ResourcesRepository } from './resources.repository';
+import { ResourceTargets } from './resource-targets';
 
 /**
  * The registry of resource servers and their scopes (RFC 8707). Global: client registration,
@@ -15,7 +16,7 @@ import { ResourcesRepository } from './resources.repository';
 @Module({
   imports: [TypeOrmModule.forFeature([Resource, ResourceScope, ResourceRegistryVersion]), AdminModule, ClientsModule],
   controllers: [AdminResourcesController],
-  providers: [ResourcesRepository, ResourceRegistry],
-  exports: [ResourceRegistry],
+  providers: [ResourcesRepository, ResourceRegistry, ResourceTargets],
+  exports: [ResourceRegistry, ResourceTargets],
 })
 export class ResourcesModule {}

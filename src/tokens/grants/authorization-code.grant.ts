@@ -7,6 +7,7 @@ import { RandomSource } from '../../common/crypto/random';
 import { OAuthError } from '../../common/errors/oauth-error';
 import { TokenFamiliesRepository } from '../refresh-tokens/token-families.repository';
 import { TokenFamiliesService } from '../refresh-tokens/token-families.service';
+import { grantedResources, ResourceTargets } from '../../resources/resource-targets';
 import { AuthorizationCodesRepository } from './authorization-codes.repository';
 import { GrantContext, GrantHandler, TokenGrantResult } from './grant-handler';
 import { isWellFormedVerifier, verifierMatches } from './pkce';
@@ -31,6 +32,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly random: RandomSource,
+    private readonly targets: ResourceTargets,
   ) {}
 
   async handle(params: TokenParams, client: AuthenticatedClient, context: GrantContext): Promise<TokenGrantResult> {
@@ -50,6 +52,9 @@ export class AuthorizationCodeGrant implements GrantHandler {
     }
     if (stored.redirectUri !== redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
     if (!verifierMatches(verifier, stored.codeChallenge)) throw new OAuthError('invalid_grant', 'code_verifier does not match the code challenge');
+    // RFC 8707: checked before the code is spent, so a wrong resource does not burn it.
+    const granted = grantedResources(stored.resources, this.config);
+    const target = this.targets.forToken(granted, params.resources(), parseScope(stored.scope), false);
 
     // The family exists before the code points at it, so a racing replay always finds it to revoke.
     const sid = this.random.id();
@@ -59,6 +64,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       clientId: client.clientId,
       userId: stored.userId,
       scope: stored.scope,
+      resources: granted.join(' '),
       authTime: stored.authTime,
       createdAt: now,
       expiresAt: addSeconds(now, this.config.refreshTokenAbsoluteTtlSeconds),
@@ -76,7 +82,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       if (winner?.consumedAt) return this.replay(winner.familyId, client, context);
       throw new OAuthError('invalid_grant', BAD_CODE, 'code expired or vanished while redeeming');
     }
-    return { subject: stored.userId, scopes: parseScope(stored.scope), sid, authTime: stored.authTime, refreshToken };
+    return { subject: stored.userId, scopes: target.scopes, audience: target.audience, sid, authTime: stored.authTime, refreshToken };
   }
 
   private async replay(familyId: string | null, client: AuthenticatedClient, context: GrantContext): Promise<never> {

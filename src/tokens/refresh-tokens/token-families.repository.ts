@@ -28,7 +28,7 @@ export class TokenFamiliesRepository {
     const dataSource = families.manager.connection;
     this.familyOfToken = new RawStatement(
       dataSource,
-      `SELECT f.id, f.client_id, f.user_id, f.scope, f.auth_time, f.created_at, f.expires_at, f.last_used_at,
+      `SELECT f.id, f.client_id, f.user_id, f.scope, f.resources, f.auth_time, f.created_at, f.expires_at, f.last_used_at,
               f.current_token_hash, f.previous_token_hash, f.rotated_at, f.revoked_at, f.revoked_reason
        FROM token_families f INNER JOIN refresh_tokens rt ON rt.family_id = f.id
        WHERE rt.token_hash = ?`,
@@ -141,6 +141,7 @@ interface FamilyRow {
   client_id: string;
   user_id: string;
   scope: string;
+  resources: string | null;
   auth_time: string | number;
   created_at: string | number;
   expires_at: string | number;
@@ -158,6 +159,7 @@ function toFamily(row: FamilyRow): TokenFamily {
     clientId: row.client_id,
     userId: row.user_id,
     scope: row.scope,
+    resources: row.resources,
     authTime: epochMs.from(row.auth_time) as Date,
     createdAt: epochMs.from(row.created_at) as Date,
     expiresAt: epochMs.from(row.expires_at) as Date,

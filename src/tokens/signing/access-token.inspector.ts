@@ -3,6 +3,7 @@ import { JWTVerifyGetKey } from 'jose';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { AccessTokenClaims, BearerTokenError, verifyAccessToken } from '@nest-oauth/resource-server';
+import { ResourceRegistry } from '../../resources/resource-registry';
 import { KeyStoreService } from './key-store.service';
 
 /**
@@ -22,6 +23,7 @@ export class AccessTokenInspector {
     private readonly keys: KeyStoreService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly registry: ResourceRegistry,
   ) {}
 
   /**
@@ -33,7 +35,8 @@ export class AccessTokenInspector {
     try {
       return await verifyAccessToken(token, this.getKey, {
         issuer: this.config.issuer,
-        audience: this.config.accessTokenAudience,
+        // RFC 8707: a token for any registered resource is ours to introspect.
+        audience: [this.config.accessTokenAudience, ...this.registry.all().map((resource) => resource.identifier)],
         // Revoking an expired token has nothing left to do, but must still see whose it was.
         clockSkewSeconds: options.allowExpired ? Number.MAX_SAFE_INTEGER : this.config.clockSkewSeconds,
         now: this.clock.now(),
