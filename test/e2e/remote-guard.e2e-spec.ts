@@ -1,4 +1,5 @@
 import { Controller, Get, INestApplication, Req, UseGuards } from '@nestjs/common';
+import { ApplicationConfig } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import request from 'supertest';
@@ -138,6 +139,15 @@ describe.each(databases)('ResourceServerModule against the server on %s', (_name
     expect(response.status).toBe(401);
     expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_token"/);
   }
+
+  it('registers nothing global in its host: no filter, pipe, guard or interceptor', () => {
+    const config = remote.get(ApplicationConfig);
+    expect(config.getGlobalFilters()).toEqual([]);
+    expect(config.getGlobalRequestFilters()).toEqual([]);
+    expect(config.getGlobalRequestPipes()).toEqual([]);
+    expect(config.getGlobalRequestGuards()).toEqual([]);
+    expect(config.getGlobalRequestInterceptors()).toEqual([]);
+  });
 
   it('accepts an access token the server issued', async () => {
     const response = await call('/whoami', await mintAccessToken(server, { claims: { sub: 'remote-user' } }));
