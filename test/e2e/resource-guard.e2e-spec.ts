@@ -35,6 +35,18 @@ describe.each(databases)('protected resource guard on %s', (_name, databaseUrl) 
     expect(response.body).toEqual({ sub: 'user-42', client_id: 'app-1', scope: 'openid notes:read' });
   });
 
+  it('describes /api with RFC 9728 metadata, which every challenge points to', async () => {
+    const response = await app.http().get('/.well-known/oauth-protected-resource/api');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      resource: app.config.accessTokenAudience,
+      authorization_servers: [app.config.issuer],
+      scopes_supported: ['notes:read', 'notes:write'],
+      bearer_methods_supported: ['header'],
+      resource_name: 'Notes API',
+    });
+  });
+
   it('answers 401 with a bare Bearer challenge when no token is sent', async () => {
     const response = await app.http().get('/api/me');
     expect(response.status).toBe(401);
