@@ -2,6 +2,6 @@
 module.exports = {
   ...require('./jest.shared'),
   rootDir: '.',
-  roots: ['<rootDir>/src'],
+  roots: ['<rootDir>/src', '<rootDir>/packages'],
   testRegex: '\\.spec\\.ts$',
 };

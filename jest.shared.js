@@ -9,4 +9,6 @@ module.exports = {
   transform: { '^.+\\.(t|m?j)s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   testEnvironment: 'node',
+  // The server's tests run against the resource-server package's source; the example service runs on its packed build.
+  moduleNameMapper: { '^@nest-oauth/resource-server$': '<rootDir>/packages/resource-server/src/index.ts' },
 };

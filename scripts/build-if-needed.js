@@ -15,7 +15,12 @@ function newestSource(dir) {
   return newest;
 }
 
-const sources = Math.max(newestSource(join(root, 'src')), statSync(join(root, 'ormconfig.ts')).mtimeMs);
+const sources = Math.max(
+  newestSource(join(root, 'src')),
+  newestSource(join(root, 'packages/resource-server/src')),
+  statSync(join(root, 'ormconfig.ts')).mtimeMs,
+);
 if (!existsSync(entry) || statSync(entry).mtimeMs < sources) {
-  execSync('npx nest build', { cwd: root, stdio: 'inherit' });
+  // The resource-server package first: the server imports its build.
+  execSync('npm run build', { cwd: root, stdio: 'inherit' });
 }

@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logging/logger-options';
 import { ResourceModule } from './resource/resource.module';
+import { ResourcesModule } from './resources/resources.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { ThrottlingModule } from './throttling/throttling.module';
 import { TokensModule } from './tokens/tokens.module';
@@ -30,6 +31,7 @@ export class AppModule {
         RevocationModule,
         ThrottlingModule,
         ClientsModule,
+        ResourcesModule,
         UsersModule,
         AuthorizationModule,
         TokensModule,

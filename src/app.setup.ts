@@ -29,7 +29,8 @@ export function configureApp(app: INestApplication): void {
   express.set('etag', false);
   app.use(helmet());
   express.useBodyParser('json', { limit: BODY_LIMIT, verify: refuseDeepJson });
-  express.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  // Room for a repeated RFC 8707 `resource`: the token endpoint answers too many with invalid_target.
+  express.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false, parameterLimit: 2_000 });
   app.use(bodyErrorHandler);
   // Only the sign-in and consent pages read cookies.
   app.use(['/authorize', '/logout'], cookieParser());

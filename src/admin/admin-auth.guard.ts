@@ -5,7 +5,7 @@ import { constantTimeEqual } from '../common/crypto/hashing';
 import { OAuthError } from '../common/errors/oauth-error';
 import { parseScope } from '../common/scopes';
 import { AppConfig } from '../config/app-config';
-import type { BearerTokenVerifier } from '../resource/access-token-claims';
+import { BearerTokenError, type AccessTokenClaims, type BearerTokenVerifier } from '@nest-oauth/resource-server';
 import { AccessTokenVerifier } from '../resource/access-token-verifier';
 import { CredentialThrottle } from '../throttling/credential-throttle';
 
@@ -52,12 +52,22 @@ export class AdminAuthGuard implements CanActivate {
     // Only a JWT can be an access token; anything else is a wrong key, said the same way.
     if (token.split('.').length !== 3) throw new OAuthError('invalid_token', 'invalid admin credentials', 'not the admin key');
 
-    const claims = await this.tokenVerifier().verify(token);
+    const claims = await this.verifiedClaims(token);
     if (!parseScope(claims.scope).includes(ADMIN_SCOPE)) {
       throw new OAuthError('insufficient_scope', 'the admin scope is required', `sub ${claims.sub}`, ADMIN_SCOPE);
     }
     this.logger.log({ msg: 'admin call by access token', sub: claims.sub, client_id: claims.client_id, jti: claims.jti });
     return true;
+  }
+
+  /** The token's claims; a bad token is an `OAuthError`, answered by the server's filter. */
+  private async verifiedClaims(token: string): Promise<AccessTokenClaims> {
+    try {
+      return await this.tokenVerifier().verify(token);
+    } catch (error) {
+      if (error instanceof BearerTokenError) throw new OAuthError(error.code, error.description, error.detail, error.scope);
+      throw error;
+    }
   }
 
   /**

@@ -24,6 +24,10 @@ export class AuthorizationCode {
   @Column('text', { name: 'scope' })
   scope: string;
 
+  /** RFC 8707: space-separated identifiers of the resources granted; null for codes from before them. */
+  @Column('text', { name: 'resources', nullable: true })
+  resources: string | null;
+
   /** PKCE S256 challenge (RFC 7636). */
   @Column('varchar', { name: 'code_challenge', length: 128 })
   codeChallenge: string;

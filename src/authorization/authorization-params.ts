@@ -9,6 +9,8 @@ export interface AuthorizationParams {
   clientId: string;
   redirectUri: string;
   scopes: string[];
+  /** RFC 8707: the registered resources the grant is for (ACCESS_TOKEN_AUDIENCE when none was named). */
+  resources?: string[];
   state?: string;
   codeChallenge: string;
   prompts: Prompt[];

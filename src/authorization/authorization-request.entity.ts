@@ -23,6 +23,10 @@ export class AuthorizationRequest {
   @Column('text', { name: 'scope' })
   scope: string;
 
+  /** RFC 8707: space-separated identifiers of the resources requested, already checked. */
+  @Column('text', { name: 'resources', nullable: true })
+  resources: string | null;
+
   @Column('text', { name: 'state', nullable: true })
   state: string | null;
 

@@ -18,6 +18,7 @@ export class AuthorizationRequestsRepository {
       clientId: params.clientId,
       redirectUri: params.redirectUri,
       scope: params.scopes.join(' '),
+      resources: params.resources?.join(' ') ?? null,
       state: params.state ?? null,
       codeChallenge: params.codeChallenge,
       prompt: params.prompts.filter((prompt) => prompt !== 'none').join(' ') || null,

@@ -27,6 +27,8 @@ import { ConsentsRepository } from './consents.repository';
 import { LoginThrottle } from './login-throttle';
 import { SessionsRepository } from './sessions.repository';
 import type { UserSession } from './user-session.entity';
+import { ResourceRegistry } from '../resources/resource-registry';
+import { readResourceParameter, ResourceTargets } from '../resources/resource-targets';
 import { consentPage, errorPage, loginPage, logoutPage } from './views/pages';
 
 /** RFC 9700 §4.2.1 asks for short-lived codes; the contract fixes 60 s. */
@@ -72,6 +74,8 @@ export class AuthorizationService {
     private readonly clock: Clock,
     private readonly random: RandomSource,
     private readonly config: AppConfig,
+    private readonly registry: ResourceRegistry,
+    private readonly targets: ResourceTargets,
   ) {}
 
   /** `GET /authorize`, or `POST` with the same parameters as a form (RFC 6749 §3.1). */
@@ -80,7 +84,10 @@ export class AuthorizationService {
     const redirectUri = trustedRedirect(query, client);
     const state = singleOrNothing(query, 'state');
     return this.redirectingErrors(redirectUri, state, async () => {
-      const params = validateAuthorizationParams(query, client!, redirectUri);
+      const validated = validateAuthorizationParams(query, client!, redirectUri);
+      // RFC 8707: which resources, and only their scopes (a redirected invalid_target otherwise).
+      const target = this.targets.forAuthorization(readResourceParameter(query.resource), validated.scopes, singleOrNothing(query, 'scope') !== undefined);
+      const params: AuthorizationParams = { ...validated, ...target };
       const signedIn = await this.signedIn(browser);
       const now = this.clock.now();
       const tooOld =
@@ -196,7 +203,7 @@ export class AuthorizationService {
         200,
         consentPage({
           clientName: client.clientName,
-          scopes: params.scopes,
+          scopes: params.scopes.map((name) => ({ name, description: this.registry.describe(name) })),
           userEmail: signedIn.user.email,
           form: this.form(requestId!, browser),
         }),
@@ -216,6 +223,7 @@ export class AuthorizationService {
       userId: signedIn.user.id,
       redirectUri: params.redirectUri,
       scope: params.scopes.join(' '),
+      resources: params.resources?.join(' ') ?? null,
       codeChallenge: params.codeChallenge,
       authTime: signedIn.session.authTime,
       expiresAt: addSeconds(now, CODE_TTL_SECONDS),
@@ -314,6 +322,7 @@ function paramsOf(request: AuthorizationRequest): AuthorizationParams {
     clientId: request.clientId,
     redirectUri: request.redirectUri,
     scopes: parseScope(request.scope),
+    resources: parseScope(request.resources),
     state: request.state ?? undefined,
     codeChallenge: request.codeChallenge,
     prompts: parseScope(request.prompt) as Prompt[],

@@ -17,6 +17,8 @@ import { AccessRevoker } from '../admin/access-revoker';
 import { AdminApi } from '../admin/admin-api.decorator';
 import { invalidBody } from '../admin/admin-validation.pipe';
 import type { Client } from './client.entity';
+import { parseScope } from '../common/scopes';
+import { ResourceRegistry } from '../resources/resource-registry';
 import { clientMetadataProblems } from './client-metadata.rules';
 import { ClientMetadata, ClientsService } from './clients.service';
 import { ClientPage, ClientResponse, ClientWithSecretResponse } from './dto/client.response';
@@ -33,6 +35,7 @@ export class AdminClientsController {
   constructor(
     private readonly clients: ClientsService,
     private readonly access: AccessRevoker,
+    private readonly registry: ResourceRegistry,
   ) {}
 
   @Post()
@@ -48,6 +51,7 @@ export class AdminClientsController {
       skipConsent: body.skip_consent ?? false,
     };
     assertCoherent(metadata);
+    this.assertScopesExist(metadata.scope);
     const { client, clientSecret } = await this.clients.create(metadata);
     return ClientWithSecretResponse.withSecret(client, clientSecret);
   }
@@ -85,6 +89,7 @@ export class AdminClientsController {
       throw invalidBody(['token_endpoint_auth_method cannot switch between public (none) and confidential']);
     }
     assertCoherent(merged);
+    this.assertScopesExist(merged.scope);
     const updated = await this.clients.update(clientId, changes);
     if (!updated) throw clientNotFound(clientId);
     return ClientResponse.from(updated);
@@ -117,6 +122,12 @@ export class AdminClientsController {
     if (!rotated) throw clientNotFound(clientId);
     if (rotated === 'conflict') throw new ConflictException('the secret was rotated by another request at the same time; try again');
     return ClientWithSecretResponse.withSecret(rotated.client, rotated.clientSecret);
+  }
+
+  /** A client may be registered only with scopes that exist: the server's own or a registered resource's. */
+  private assertScopesExist(scope: string): void {
+    const unknown = parseScope(scope).filter((token) => !this.registry.isKnownScope(token));
+    if (unknown.length > 0) throw invalidBody([`scope has unknown scopes: ${unknown.join(', ')} (register them with a resource first)`]);
   }
 
   private async existing(clientId: string): Promise<Client> {

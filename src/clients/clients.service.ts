@@ -155,4 +155,13 @@ export class ClientsService implements OnModuleInit {
     this.cache.invalidate(clientId);
     await this.log.announceChange(`${CHANGE_PREFIX}${clientId}`);
   }
+
+  /** The clients registered with at least one of `scopes` (few clients: filtered here, not in SQL). */
+  async registeredWithAnyScope(scopes: string[]): Promise<Array<{ clientId: string; clientName: string; scopes: string[] }>> {
+    const wanted = new Set(scopes);
+    const rows = await this.clients.find({ select: { clientId: true, clientName: true, scope: true }, order: { createdAt: 'ASC' } });
+    return rows
+      .map((client) => ({ clientId: client.clientId, clientName: client.clientName, scopes: client.scope.split(' ').filter(Boolean) }))
+      .filter((client) => client.scopes.some((scope) => wanted.has(scope)));
+  }
 }

@@ -1,23 +1,19 @@
 /**
- * Every scope token this server knows, with the sentence the consent page shows for it.
- * Clients register a subset (`scope` of the admin API); the discovery metadata lists them all.
+ * The server's own scopes, with the sentence the consent page shows for each. Every other
+ * scope belongs to a registered resource (see resources/): the registry is the one list.
  */
-export const KNOWN_SCOPES = {
+export const SERVER_SCOPES = {
   openid: 'Sign you in and tell the application who you are',
   profile: 'See your basic profile',
   email: 'See your email address',
   offline_access: 'Stay signed in when you are not using the application',
-  'notes:read': 'Read your notes',
-  'notes:write': 'Create and delete your notes',
   admin: 'Administer this authorization server',
 } as const satisfies Record<string, string>;
 
-export type KnownScope = keyof typeof KNOWN_SCOPES;
+export type ServerScope = keyof typeof SERVER_SCOPES;
 
-export const SCOPES_SUPPORTED = Object.keys(KNOWN_SCOPES) as KnownScope[];
-
-export function isKnownScope(token: string): token is KnownScope {
-  return Object.prototype.hasOwnProperty.call(KNOWN_SCOPES, token);
+export function isServerScope(token: string): token is ServerScope {
+  return Object.prototype.hasOwnProperty.call(SERVER_SCOPES, token);
 }
 
 /** The tokens of a space-separated scope string (RFC 6749 §3.3), without empty ones. */

@@ -13,12 +13,11 @@ import {
   UseGuards,
   ValidationPipe,
 } from '@nestjs/common';
-import type { AccessTokenClaims } from './access-token-claims';
+import { RequireScopes, type AccessTokenClaims } from '@nest-oauth/resource-server';
 import { CreateNoteDto } from './dto/create-note.dto';
 import { AuthenticatedRequest, JwtAuthGuard } from './jwt-auth.guard';
 import { Note } from './note.entity';
 import { NotesService } from './notes.service';
-import { RequireScopes, ScopesGuard } from './scopes';
 
 interface NoteView {
   id: string;
@@ -30,7 +29,7 @@ const noteBody = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: tru
 
 /** The demo API: a user's own notes, `notes:read` to list, `notes:write` to change. */
 @Controller('api/notes')
-@UseGuards(JwtAuthGuard, ScopesGuard)
+@UseGuards(JwtAuthGuard)
 export class NotesController {
   constructor(private readonly notes: NotesService) {}
 

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { DeniableToken, Denial, DenySet } from '@nest-oauth/resource-server';
 import { Client as PgClient } from 'pg';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { DeniableToken, Denial, DenySet } from './deny-set';
 import { DenialKind, Revocation } from './revocation.entity';
 import { REVOCATIONS_CHANNEL, RevocationLogService } from './revocation-log.service';
 

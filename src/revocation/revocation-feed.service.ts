@@ -1,8 +1,9 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { once } from 'node:events';
+import { formatFeedEvent } from '@nest-oauth/resource-server';
 import type { Response } from 'express';
 import { DenyListService } from './deny-list.service';
-import { Revocation } from './revocation.entity';
+import { DenialKind, Revocation } from './revocation.entity';
 
 /** A comment this often; the contract promises at least every 5 s. */
 export const FEED_HEARTBEAT_MS = 2_000;
@@ -11,16 +12,9 @@ export const FEED_MAX_BUFFERED_BYTES = 256 * 1024;
 /** What a subscriber may accumulate while its snapshot is still being written. */
 const MAX_PENDING_EVENTS = 10_000;
 
-/**
- * The SSE frame of one denial: `id` is its seq, `data` says what is denied until when. A deleted
- * client's denial is `{"client_id": id, "sub": id, "exp"}`: a follower that knows `client_id`
- * refuses every token of that client; one that only knows `sid`/`jti`/`sub` reads it as a
- * subject denial, which covers the client's client-credentials tokens (`sub` = client id).
- */
+/** The SSE frame of one denial (the feed never sends a `changed` row: it denies nothing). */
 export function feedEvent(row: Revocation): string {
-  const exp = Math.ceil(row.expiresAt.getTime() / 1000);
-  const data = row.kind === 'client' ? { client_id: row.value, sub: row.value, exp } : { [row.kind]: row.value, exp };
-  return `id: ${row.seq}\ndata: ${JSON.stringify(data)}\n\n`;
+  return formatFeedEvent({ seq: row.seq, kind: row.kind as DenialKind, value: row.value, exp: Math.ceil(row.expiresAt.getTime() / 1000) });
 }
 
 /**

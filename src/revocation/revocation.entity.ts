@@ -1,12 +1,8 @@
+import type { DenialKind } from '@nest-oauth/resource-server';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { TimeColumn } from '../database/columns';
 
-/**
- * What a denial refuses: a family (`sid`), one token (`jti`), a subject's tokens issued before
- * the denial (`sub`), or every token of a deleted client, whenever issued (`client`, matching
- * the `client_id` claim).
- */
-export type DenialKind = 'sid' | 'jti' | 'sub' | 'client';
+export type { DenialKind } from '@nest-oauth/resource-server';
 
 /**
  * A row of the log: a denial, or `changed`, which refuses nothing and tells every instance to

@@ -41,6 +41,7 @@ export class TokenEndpointService {
       client,
       subject: grant.subject,
       scopes: grant.scopes,
+      audience: grant.audience,
       sid: grant.sid,
       authTime: grant.authTime,
     });

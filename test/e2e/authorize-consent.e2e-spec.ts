@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'supertest';
-import { KNOWN_SCOPES } from '../../src/common/scopes';
+import { SERVER_SCOPES } from '../../src/common/scopes';
+import { BUILT_IN_SCOPES } from '../../src/resources/resource-registry';
 import {
   authorizationPath,
   authorize,
@@ -68,9 +69,9 @@ describe.each(databases)('consent on %s', (_name, databaseUrl) => {
   it("names the client and describes each requested scope, with Allow and Deny buttons in a post form", async () => {
     const { page } = await openConsent(app, client, await createUser(app), 'openid notes:read');
     expect(page.text).toContain('<strong>Notes Viewer</strong>');
-    expect(page.text).toContain(KNOWN_SCOPES.openid);
-    expect(page.text).toContain(KNOWN_SCOPES['notes:read']);
-    expect(page.text).not.toContain(KNOWN_SCOPES['notes:write']);
+    expect(page.text).toContain(SERVER_SCOPES.openid);
+    expect(page.text).toContain(BUILT_IN_SCOPES[0].description);
+    expect(page.text).not.toContain(BUILT_IN_SCOPES[1].description);
     const form = /<form method="post"[^>]*>([\s\S]*?)<\/form>/.exec(page.text)?.[1] ?? '';
     expect(form).toMatch(/<button type="submit" name="decision" value="allow">/);
     expect(form).toMatch(/<button type="submit" name="decision" value="deny"/);

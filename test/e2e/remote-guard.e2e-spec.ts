@@ -1,18 +1,17 @@
 import { Controller, Get, INestApplication, Req, UseGuards } from '@nestjs/common';
+import { ApplicationConfig } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import request from 'supertest';
 import { RevocationLogService } from '../../src/revocation/revocation-log.service';
 import {
-  AuthenticatedRequest,
+  AccessTokenClaims,
   RemoteRevocationFeed,
   RequireScopes,
   ResourceServerGuard,
   ResourceServerModule,
   ResourceServerOptions,
-  RevocationFeedHealthIndicator,
-  ScopesGuard,
-} from '../../src/resource-server';
+} from '@nest-oauth/resource-server';
 import {
   mintAccessToken,
   mintHs256WithPublicKey,
@@ -25,10 +24,10 @@ import { eventually, reportPercentiles, timeUntilRefused } from '../support/timi
 
 /** Another team's service, protected by the reusable module. */
 @Controller()
-@UseGuards(ResourceServerGuard, ScopesGuard)
+@UseGuards(ResourceServerGuard)
 class ReportsController {
   @Get('whoami')
-  whoami(@Req() request: AuthenticatedRequest): { sub: string } {
+  whoami(@Req() request: { user: AccessTokenClaims }): { sub: string } {
     return { sub: request.user.sub };
   }
 
@@ -132,6 +131,7 @@ describe.each(databases)('ResourceServerModule against the server on %s', (_name
     await server?.close();
   });
 
+  const metadataUrl = () => `${new URL(options.audience).origin}/.well-known/oauth-protected-resource${new URL(options.audience).pathname}`;
   const call = (path: string, token: string) => request(remote.getHttpServer()).get(path).set('Authorization', `Bearer ${token}`);
 
   async function expectInvalidToken(token: string): Promise<void> {
@@ -139,6 +139,15 @@ describe.each(databases)('ResourceServerModule against the server on %s', (_name
     expect(response.status).toBe(401);
     expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_token"/);
   }
+
+  it('registers nothing global in its host: no filter, pipe, guard or interceptor', () => {
+    const config = remote.get(ApplicationConfig);
+    expect(config.getGlobalFilters()).toEqual([]);
+    expect(config.getGlobalRequestFilters()).toEqual([]);
+    expect(config.getGlobalRequestPipes()).toEqual([]);
+    expect(config.getGlobalRequestGuards()).toEqual([]);
+    expect(config.getGlobalRequestInterceptors()).toEqual([]);
+  });
 
   it('accepts an access token the server issued', async () => {
     const response = await call('/whoami', await mintAccessToken(server, { claims: { sub: 'remote-user' } }));
@@ -149,7 +158,7 @@ describe.each(databases)('ResourceServerModule against the server on %s', (_name
   it('answers 401 with a bare challenge without a token', async () => {
     const response = await request(remote.getHttpServer()).get('/whoami');
     expect(response.status).toBe(401);
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(response.headers['www-authenticate']).toBe(`Bearer realm="api", resource_metadata="${metadataUrl()}"`);
   });
 
   it('refuses forged tokens', async () => {
@@ -194,14 +203,13 @@ describe.each(databases)('ResourceServerModule against the server on %s', (_name
   });
 
   it('falls back to introspection while the feed is cut off, and resumes the feed after', async () => {
-    const health = remote.get(RevocationFeedHealthIndicator);
-    expect(health.check().revocation_feed.status).toBe('up');
+    expect(feed.status().state).toBe('live');
     const kept = await mintAccessToken(server, { claims: { sid: 'fallback-kept' } });
     const revoked = await mintAccessToken(server, { claims: { sid: 'fallback-revoked' } });
 
     await relay.stop();
     await eventually(() => feed.status().state === 'cut-off');
-    expect(health.check().revocation_feed.status).toBe('down');
+    expect(feed.isLive).toBe(false);
     // Revoked while the feed cannot tell: only introspection knows.
     await server.get(RevocationLogService).deny('sid', 'fallback-revoked', inTenMinutes());
     expect((await call('/whoami', kept)).status).toBe(200);
@@ -216,7 +224,7 @@ describe.each(databases)('ResourceServerModule against the server on %s', (_name
     const afterwards = await call('/whoami', revoked);
     expect(afterwards.status).toBe(401);
     expect(afterwards.body.error_description).toBe('access token has been revoked');
-    expect(health.check().revocation_feed.status).toBe('up');
+    expect(feed.status().state).toBe('live');
   });
 
   it('refuses with 503 while cut off when configured to refuse', async () => {

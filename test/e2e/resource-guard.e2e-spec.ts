@@ -35,10 +35,22 @@ describe.each(databases)('protected resource guard on %s', (_name, databaseUrl) 
     expect(response.body).toEqual({ sub: 'user-42', client_id: 'app-1', scope: 'openid notes:read' });
   });
 
+  it('describes /api with RFC 9728 metadata, which every challenge points to', async () => {
+    const response = await app.http().get('/.well-known/oauth-protected-resource/api');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      resource: app.config.accessTokenAudience,
+      authorization_servers: [app.config.issuer],
+      scopes_supported: ['notes:read', 'notes:write'],
+      bearer_methods_supported: ['header'],
+      resource_name: 'Notes API',
+    });
+  });
+
   it('answers 401 with a bare Bearer challenge when no token is sent', async () => {
     const response = await app.http().get('/api/me');
     expect(response.status).toBe(401);
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(response.headers['www-authenticate']).toBe(`Bearer realm="api", resource_metadata="${app.config.issuer}/.well-known/oauth-protected-resource/api"`);
     expect(response.body.error).toBe('invalid_token');
   });
 
@@ -46,13 +58,13 @@ describe.each(databases)('protected resource guard on %s', (_name, databaseUrl) 
     const token = await mintAccessToken(app);
     const response = await app.http().get('/api/me').query({ access_token: token });
     expect(response.status).toBe(401);
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(response.headers['www-authenticate']).toBe(`Bearer realm="api", resource_metadata="${app.config.issuer}/.well-known/oauth-protected-resource/api"`);
   });
 
   it('ignores a token in another authorization scheme', async () => {
     const response = await app.http().get('/api/me').set('Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`);
     expect(response.status).toBe(401);
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(response.headers['www-authenticate']).toBe(`Bearer realm="api", resource_metadata="${app.config.issuer}/.well-known/oauth-protected-resource/api"`);
   });
 
   it('refuses a malformed token', async () => {

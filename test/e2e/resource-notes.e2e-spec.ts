@@ -117,6 +117,6 @@ describe.each(databases)('notes API on %s', (_name, databaseUrl) => {
   it('answers 401 without a token', async () => {
     const response = await app.http().get('/api/notes');
     expect(response.status).toBe(401);
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(response.headers['www-authenticate']).toBe(`Bearer realm="api", resource_metadata="${app.config.issuer}/.well-known/oauth-protected-resource/api"`);
   });
 });

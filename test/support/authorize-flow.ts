@@ -123,8 +123,8 @@ export interface AuthorizeOptions {
   verifier?: string;
   /** What to answer on the consent page, if it is shown. Default `allow`. */
   consent?: 'allow' | 'deny';
-  /** Extra query parameters (prompt, max_age, …). */
-  extra?: Record<string, string>;
+  /** Extra query parameters (prompt, max_age, …); an array repeats one (resource). */
+  extra?: Record<string, string | string[]>;
   /** Reuse one browser's cookies (stay signed in); a fresh browser when missing. */
   cookies?: BrowserCookies;
 }

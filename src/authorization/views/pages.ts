@@ -1,4 +1,3 @@
-import { KNOWN_SCOPES, isKnownScope } from '../../common/scopes';
 import { html, layout } from './html';
 
 /** The hidden fields every form of a pending request carries: its opaque id and the CSRF token. */
@@ -29,14 +28,15 @@ ${hiddenFields(input.form)}
   );
 }
 
-export function consentPage(input: { clientName: string; scopes: string[]; userEmail: string; form: RequestForm }): string {
+/** Each scope with the sentence its owner registered (the server, or a resource); unknown ones show their name. */
+export function consentPage(input: { clientName: string; scopes: Array<{ name: string; description?: string }>; userEmail: string; form: RequestForm }): string {
   return layout(
     'Allow access?',
     html`<h1>Allow access?</h1>
 <p><strong>${input.clientName}</strong> is asking to:</p>
 <ul>
 ${input.scopes.map(
-  (scope) => html`<li>${isKnownScope(scope) ? KNOWN_SCOPES[scope] : scope} <span class="muted">(<code>${scope}</code>)</span></li>
+  (scope) => html`<li>${scope.description ?? scope.name} <span class="muted">(<code>${scope.name}</code>)</span></li>
 `,
 )}
 </ul>

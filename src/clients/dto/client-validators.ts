@@ -1,5 +1,5 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
-import { isKnownScope, parseScope, SCOPES_SUPPORTED } from '../../common/scopes';
+import { parseScope } from '../../common/scopes';
 import { redirectUriProblem } from '../redirect-uri';
 
 /** Every entry of the array is a redirect URI this server accepts (see redirect-uri.ts). */
@@ -29,7 +29,10 @@ function firstRedirectUriProblem(values: unknown[]): string | undefined {
   return undefined;
 }
 
-/** A space-separated list of distinct, known scope tokens (RFC 6749 §3.3). */
+/**
+ * A space-separated list of distinct scope tokens (RFC 6749 §3.3). Whether each exists is the
+ * resource registry's to say: the controller asks it (see `unknownScopes`).
+ */
 export function IsKnownScopeList(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
@@ -50,8 +53,6 @@ function scopeProblem(value: string): string | undefined {
     return 'must be scope tokens separated by single spaces';
   }
   const tokens = parseScope(value);
-  const unknown = tokens.filter((token) => !isKnownScope(token));
-  if (unknown.length > 0) return `has unknown scopes: ${unknown.join(', ')} (known: ${SCOPES_SUPPORTED.join(' ')})`;
   if (new Set(tokens).size !== tokens.length) return 'must not repeat a scope';
   return undefined;
 }

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { SCOPES_SUPPORTED } from '../../common/scopes';
 import type { GrantType, TokenEndpointAuthMethod } from '../client.entity';
 import { IsKnownScopeList, IsRedirectUriList } from './client-validators';
 
@@ -38,7 +37,7 @@ export class CreateClientDto {
 
   @ApiProperty({
     example: 'openid notes:read notes:write offline_access',
-    description: `Space-separated scope tokens the client may ask for; known: ${SCOPES_SUPPORTED.join(' ')}`,
+    description: 'Space-separated scope tokens the client may ask for: the server\'s own (openid profile email offline_access admin) and those of registered resources',
   })
   @IsKnownScopeList()
   scope: string;

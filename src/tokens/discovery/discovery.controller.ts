@@ -1,18 +1,20 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import type { JWK } from 'jose';
 import { AppConfig } from '../../config/app-config';
+import { ResourceRegistry } from '../../resources/resource-registry';
 import { KeyStoreService } from '../signing/key-store.service';
 import { AuthorizationServerMetadata, buildMetadata } from './metadata';
 
 /** RFC 8414 metadata at both well-known paths, and the JWKS (RFC 7517). */
 @Controller()
 export class DiscoveryController {
-  // Built once: the document depends only on the configuration.
+  // Built once from the configuration; only scopes_supported follows the resource registry.
   private readonly metadata: AuthorizationServerMetadata;
 
   constructor(
     config: AppConfig,
     private readonly keys: KeyStoreService,
+    private readonly registry: ResourceRegistry,
   ) {
     this.metadata = buildMetadata(config.issuer);
   }
@@ -20,13 +22,18 @@ export class DiscoveryController {
   @Get('.well-known/oauth-authorization-server')
   @Header('Cache-Control', 'public, max-age=3600')
   oauthMetadata(): AuthorizationServerMetadata {
-    return this.metadata;
+    return this.withScopes();
   }
 
   @Get('.well-known/openid-configuration')
   @Header('Cache-Control', 'public, max-age=3600')
   openidMetadata(): AuthorizationServerMetadata {
-    return this.metadata;
+    return this.withScopes();
+  }
+
+  /** The server's own scopes and every registered resource's, from this instance's current registry. */
+  private withScopes(): AuthorizationServerMetadata {
+    return { ...this.metadata, scopes_supported: this.registry.scopesSupported() };
   }
 
   /** Public keys only. Short caching: a verifier that meets an unknown kid refetches anyway. */

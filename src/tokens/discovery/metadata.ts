@@ -1,5 +1,3 @@
-import { SCOPES_SUPPORTED } from '../../common/scopes';
-
 /** The RFC 8414 fields this server publishes. */
 export interface AuthorizationServerMetadata {
   issuer: string;
@@ -42,7 +40,8 @@ export function buildMetadata(issuer: string): AuthorizationServerMetadata {
     token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
-    scopes_supported: [...SCOPES_SUPPORTED],
+    // The registry's scopes are added per request (see DiscoveryController).
+    scopes_supported: [],
     authorization_response_iss_parameter_supported: true,
   };
 }

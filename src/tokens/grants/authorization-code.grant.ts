@@ -8,6 +8,7 @@ import { OAuthError } from '../../common/errors/oauth-error';
 import { RefreshTokenIssuer } from '../refresh-tokens/refresh-token.issuer';
 import { TokenFamiliesRepository } from '../refresh-tokens/token-families.repository';
 import { TokenFamiliesService } from '../refresh-tokens/token-families.service';
+import { grantedResources, ResourceTargets } from '../../resources/resource-targets';
 import { AuthorizationCodesRepository } from './authorization-codes.repository';
 import { GrantContext, GrantHandler, TokenGrantResult } from './grant-handler';
 import { isWellFormedVerifier, verifierMatches } from './pkce';
@@ -33,6 +34,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly random: RandomSource,
+    private readonly targets: ResourceTargets,
   ) {}
 
   async handle(params: TokenParams, client: AuthenticatedClient, context: GrantContext): Promise<TokenGrantResult> {
@@ -52,6 +54,9 @@ export class AuthorizationCodeGrant implements GrantHandler {
     }
     if (stored.redirectUri !== redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
     if (!verifierMatches(verifier, stored.codeChallenge)) throw new OAuthError('invalid_grant', 'code_verifier does not match the code challenge');
+    // RFC 8707: checked before the code is spent, so a wrong resource does not burn it.
+    const granted = grantedResources(stored.resources, this.config);
+    const target = this.targets.forToken(granted, params.resources(), parseScope(stored.scope), false);
 
     // The family exists before the code points at it, so a racing replay always finds it to revoke.
     const sid = this.random.id();
@@ -61,6 +66,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       clientId: client.clientId,
       userId: stored.userId,
       scope: stored.scope,
+      resources: granted.join(' '),
       authTime: stored.authTime,
       createdAt: now,
       expiresAt: addSeconds(now, this.config.refreshTokenAbsoluteTtlSeconds),
@@ -81,7 +87,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       if (winner?.consumedAt) return this.replay(winner.familyId, client, context);
       throw new OAuthError('invalid_grant', BAD_CODE, 'code expired or vanished while redeeming');
     }
-    return { subject: stored.userId, scopes: parseScope(stored.scope), sid, authTime: stored.authTime, refreshToken: first?.token };
+    return { subject: stored.userId, scopes: target.scopes, audience: target.audience, sid, authTime: stored.authTime, refreshToken: first?.token };
   }
 
   private async replay(familyId: string | null, client: AuthenticatedClient, context: GrantContext): Promise<never> {

@@ -11,6 +11,8 @@ export interface TokenGrantResult {
   /** The user id, or the client id for client credentials. */
   readonly subject: string;
   readonly scopes: readonly string[];
+  /** RFC 8707: the resource the access token is for, its `aud`; ACCESS_TOKEN_AUDIENCE when absent. */
+  readonly audience?: string;
   readonly sid?: string;
   readonly authTime?: Date;
   readonly refreshToken?: string;

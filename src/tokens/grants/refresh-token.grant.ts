@@ -7,6 +7,7 @@ import { liveGeneration, RefreshTokenIssuer } from '../refresh-tokens/refresh-to
 import { TokenFamiliesRepository } from '../refresh-tokens/token-families.repository';
 import { TokenFamiliesService } from '../refresh-tokens/token-families.service';
 import { TokenFamily } from '../refresh-tokens/token-family.entity';
+import { grantedResources, ResourceTargets } from '../../resources/resource-targets';
 import { GrantContext, GrantHandler, TokenGrantResult } from './grant-handler';
 import { narrowScope } from './scopes';
 import { TokenParams } from './token-params';
@@ -31,6 +32,7 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly tokens: RefreshTokenIssuer,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly targets: ResourceTargets,
   ) {}
 
   async handle(params: TokenParams, client: AuthenticatedClient, context: GrantContext): Promise<TokenGrantResult> {
@@ -50,18 +52,19 @@ export class RefreshTokenGrant implements GrantHandler {
     if (family.revokedAt) throw new OAuthError('invalid_grant', BAD_TOKEN, `family ${family.id} revoked`);
     this.assertUnexpired(family, now);
     // RFC 6749 §6: checked before the spend, so a bad scope does not cost the client its token.
-    const scopes = narrowScope(family.scope, requestedScope);
+    // RFC 8707: a token for one of the granted resources, with that resource's part of the scope.
+    const target = this.targets.forToken(grantedResources(family.resources, this.config), params.resources(), narrowScope(family.scope, requestedScope), requestedScope !== undefined);
 
     let current = family;
     if (isLive) {
       const successor = await this.tokens.rotate(presented, now);
-      if (successor) return this.result(family, scopes, successor);
+      if (successor) return this.result(family, target, successor);
       // Lost a race: see what the winner left.
       current = (await this.families.findById(family.id)) ?? family;
     }
     if (this.withinGrace(current, generation, now)) {
       const successor = await this.tokens.liveToken(current, token);
-      if (successor) return this.result(current, scopes, successor);
+      if (successor) return this.result(current, target, successor);
     }
     return this.reuse(current, client, context);
   }
@@ -95,7 +98,7 @@ export class RefreshTokenGrant implements GrantHandler {
     throw new OAuthError('invalid_grant', BAD_TOKEN, `spent refresh token reused; family ${family.id} revoked`);
   }
 
-  private result(family: TokenFamily, scopes: string[], refreshToken: string): TokenGrantResult {
-    return { subject: family.userId, scopes, sid: family.id, authTime: family.authTime, refreshToken };
+  private result(family: TokenFamily, target: { scopes: string[]; audience: string }, refreshToken: string): TokenGrantResult {
+    return { subject: family.userId, ...target, sid: family.id, authTime: family.authTime, refreshToken };
   }
 }

@@ -1,11 +1,15 @@
 import { OAuthError } from '../../common/errors/oauth-error';
+import { readResourceParameter } from '../../resources/resource-targets';
 
 /**
  * The form parameters of a token, revocation or introspection request. RFC 6749 §3.2:
  * parameters must not be repeated, and an empty value counts as absent.
  */
 export class TokenParams {
-  private constructor(private readonly values: ReadonlyMap<string, string>) {}
+  private constructor(
+    private readonly values: ReadonlyMap<string, string>,
+    private readonly resourceValues: unknown = undefined,
+  ) {}
 
   /** The form of a request; any other body type is `invalid_request` (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1). */
   static fromRequest(req: { body?: unknown; is(type: string): string | false | null }): TokenParams {
@@ -19,11 +23,22 @@ export class TokenParams {
   static from(body: unknown): TokenParams {
     const values = new Map<string, string>();
     if (body === null || typeof body !== 'object' || Array.isArray(body)) return new TokenParams(values);
+    let resource: unknown;
     for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+      // RFC 8707 §2: `resource` may be repeated; `resources()` checks its values.
+      if (name === 'resource') {
+        resource = value;
+        continue;
+      }
       if (typeof value !== 'string') throw new OAuthError('invalid_request', `parameter ${name} must appear once`);
       if (value !== '') values.set(name, value);
     }
-    return new TokenParams(values);
+    return new TokenParams(values, resource);
+  }
+
+  /** The RFC 8707 `resource` values, or `invalid_target` naming what is wrong with them. */
+  resources(): string[] {
+    return readResourceParameter(this.resourceValues);
   }
 
   optional(name: string): string | undefined {

@@ -142,7 +142,7 @@ export class TokenFamiliesRepository {
 }
 
 const FAMILY_COLUMNS = [
-  'id', 'client_id', 'user_id', 'scope', 'auth_time', 'created_at', 'expires_at', 'last_used_at', 'generation', 'token_secret',
+  'id', 'client_id', 'user_id', 'scope', 'resources', 'auth_time', 'created_at', 'expires_at', 'last_used_at', 'generation', 'token_secret',
   'token_key_id', 'current_token_hash', 'previous_token_hash', 'rotated_at', 'revoked_at', 'revoked_reason',
 ] as const;
 
@@ -152,6 +152,7 @@ interface FamilyRow {
   client_id: string;
   user_id: string;
   scope: string;
+  resources: string | null;
   auth_time: string | number;
   created_at: string | number;
   expires_at: string | number;
@@ -172,6 +173,7 @@ function toFamily(row: FamilyRow): TokenFamily {
     clientId: row.client_id,
     userId: row.user_id,
     scope: row.scope,
+    resources: row.resources,
     authTime: epochMs.from(row.auth_time) as Date,
     createdAt: epochMs.from(row.created_at) as Date,
     expiresAt: epochMs.from(row.expires_at) as Date,

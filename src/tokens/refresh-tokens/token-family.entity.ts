@@ -33,6 +33,10 @@ export class TokenFamily {
   @Column('text', { name: 'scope' })
   scope: string;
 
+  /** RFC 8707: space-separated identifiers of the resources granted; a refresh picks one. Null: ACCESS_TOKEN_AUDIENCE. */
+  @Column('text', { name: 'resources', nullable: true })
+  resources: string | null;
+
   @TimeColumn('auth_time')
   authTime: Date;
 

@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { JWTVerifyGetKey } from 'jose';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
-import { OAuthError } from '../../common/errors/oauth-error';
-import type { AccessTokenClaims } from '../../resource/access-token-claims';
-import { verifyAccessTokenJwt } from '../../resource/access-token-verifier';
+import { AccessTokenClaims, BearerTokenError, verifyAccessToken } from '@nest-oauth/resource-server';
+import { ResourceRegistry } from '../../resources/resource-registry';
 import { KeyStoreService } from './key-store.service';
 
 /**
@@ -16,7 +15,7 @@ import { KeyStoreService } from './key-store.service';
 export class AccessTokenInspector {
   private readonly getKey: JWTVerifyGetKey = async (header) => {
     const key = header.kid ? await this.keys.verificationKey(header.kid) : undefined;
-    if (!key || key.alg !== header.alg) throw new OAuthError('invalid_token', 'unknown signing key');
+    if (!key || key.alg !== header.alg) throw new BearerTokenError('invalid_token', 'unknown signing key');
     return key.publicKey;
   };
 
@@ -24,6 +23,7 @@ export class AccessTokenInspector {
     private readonly keys: KeyStoreService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly registry: ResourceRegistry,
   ) {}
 
   /**
@@ -33,15 +33,16 @@ export class AccessTokenInspector {
   async inspect(token: string, options: { allowExpired?: boolean } = {}): Promise<AccessTokenClaims | undefined> {
     if (token.split('.').length !== 3) return undefined;
     try {
-      return await verifyAccessTokenJwt(token, this.getKey, {
+      return await verifyAccessToken(token, this.getKey, {
         issuer: this.config.issuer,
-        audience: this.config.accessTokenAudience,
+        // RFC 8707: a token for any registered resource is ours to introspect.
+        audience: [this.config.accessTokenAudience, ...this.registry.all().map((resource) => resource.identifier)],
         // Revoking an expired token has nothing left to do, but must still see whose it was.
         clockSkewSeconds: options.allowExpired ? Number.MAX_SAFE_INTEGER : this.config.clockSkewSeconds,
         now: this.clock.now(),
       });
     } catch (error) {
-      if (error instanceof OAuthError) return undefined;
+      if (error instanceof BearerTokenError) return undefined;
       throw error;
     }
   }

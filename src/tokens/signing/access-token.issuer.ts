@@ -3,11 +3,14 @@ import { SignJWT } from 'jose';
 import { AppConfig } from '../../config/app-config';
 import { addSeconds, Clock, epochSeconds } from '../../common/clock';
 import { RandomSource } from '../../common/crypto/random';
+import { ResourceTargets } from '../../resources/resource-targets';
 import { ClaimsContext, ClaimsProvider } from './claims-provider';
 import { KeyStoreService } from './key-store.service';
 
 export interface AccessTokenRequest extends ClaimsContext {
   readonly authTime?: Date;
+  /** RFC 8707: the resource's identifier; ACCESS_TOKEN_AUDIENCE when none is named. */
+  readonly audience?: string;
 }
 
 export interface IssuedAccessToken {
@@ -25,12 +28,15 @@ export class AccessTokenIssuer {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly random: RandomSource,
+    private readonly targets: ResourceTargets,
   ) {}
 
   async issue(request: AccessTokenRequest): Promise<IssuedAccessToken> {
     const signer = this.keys.activeSigner();
     const now = this.clock.now();
-    const ttl = this.config.accessTokenTtlSeconds;
+    const audience = request.audience ?? this.config.accessTokenAudience;
+    // A resource's own lifetime overrides ACCESS_TOKEN_TTL for its tokens.
+    const ttl = this.targets.accessTokenTtlSeconds(audience);
     const jti = this.random.id();
     const extra = await this.claims.claimsFor(request);
     const token = await new SignJWT({
@@ -43,7 +49,7 @@ export class AccessTokenIssuer {
       .setProtectedHeader({ alg: signer.alg, typ: 'at+jwt', kid: signer.kid })
       .setIssuer(this.config.issuer)
       .setSubject(request.subject)
-      .setAudience(this.config.accessTokenAudience)
+      .setAudience(audience)
       .setIssuedAt(epochSeconds(now))
       .setNotBefore(epochSeconds(now))
       .setExpirationTime(epochSeconds(addSeconds(now, ttl)))

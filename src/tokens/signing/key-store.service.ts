@@ -18,7 +18,7 @@ export interface VerificationKey {
   readonly kid: string;
   readonly alg: string;
   readonly publicKey: CryptoKey;
-  /** The same key as a node KeyObject, for libraries that take one (jsonwebtoken via passport-jwt). */
+  /** The same key as a node KeyObject, for libraries that take one (jose verifies with it). */
   readonly keyObject: KeyObject;
   readonly publicJwk: JWK;
 }

@@ -16,7 +16,7 @@ export interface AccessTokenClaims {
   readonly auth_time?: number;
 }
 
-/** Anything that turns a bearer token into verified claims, or throws `OAuthError('invalid_token')`. */
+/** Anything that turns a bearer token into verified claims, or throws `BearerTokenError`. */
 export interface BearerTokenVerifier {
   verify(token: string): Promise<AccessTokenClaims>;
 }

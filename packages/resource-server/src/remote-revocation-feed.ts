@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { EventSource, type FetchLikeInit } from 'eventsource';
-import type { AccessTokenClaims } from '../resource/access-token-claims';
-import { Denial, DenySet } from '../revocation/deny-set';
+import type { AccessTokenClaims } from './access-token-claims';
+import { Denial, DenySet } from './deny-set';
+import { parseFeedEventData } from './feed-event';
 import { AuthorizationServerClient } from './authorization-server.client';
 import { RESOURCE_SERVER_OPTIONS, ResourceServerOptions } from './resource-server.options';
 
@@ -15,13 +16,6 @@ export interface FeedStatus {
   denials: number;
 }
 
-/** Feed fields and the denial each names; `client_id` first: its event also carries `sub`. */
-const DENIAL_KINDS = [
-  ['client_id', 'client'],
-  ['sid', 'sid'],
-  ['jti', 'jti'],
-  ['sub', 'sub'],
-] as const;
 const PURGE_INTERVAL_MS = 10_000;
 
 /**
@@ -131,19 +125,14 @@ export class RemoteRevocationFeed implements OnModuleInit, OnModuleDestroy {
   }
 
   private apply(data: string, eventId: string): void {
-    let event: Record<string, unknown>;
-    try {
-      event = JSON.parse(data) as Record<string, unknown>;
-    } catch {
-      this.logger.warn('revocation feed sent an event that is not JSON');
+    const event = parseFeedEventData(data);
+    if (!event) {
+      this.logger.warn('revocation feed sent an event this version does not understand');
       return;
     }
-    const known = DENIAL_KINDS.find(([field]) => typeof event[field] === 'string');
-    if (!known || typeof event.exp !== 'number') return;
-    const [field, kind] = known;
     // The feed does not say when a subject was denied; the time we learn of it is an upper
     // bound, so every token issued before the denial is refused (and perhaps a few after).
-    this.denials.add({ kind, value: event[field] as string, expiresAtMs: event.exp * 1000, createdAtMs: Date.now() });
+    this.denials.add({ kind: event.kind, value: event.value, expiresAtMs: event.exp * 1000, createdAtMs: Date.now() });
     if (eventId) this.lastEventId = eventId;
   }
 

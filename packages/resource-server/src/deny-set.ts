@@ -1,4 +1,4 @@
-import type { DenialKind } from './revocation.entity';
+import type { DenialKind } from './feed-event';
 
 /** One denial as the deny set holds it: times are epoch milliseconds. */
 export interface Denial {
@@ -20,8 +20,8 @@ export interface DeniableToken {
 }
 
 /**
- * Denials held in memory until the `exp` they carry, looked up in constant time. Shared by
- * the server's own deny list and the remote resource-server module, so both refuse alike.
+ * Denials held in memory until the `exp` they carry, looked up in constant time. The
+ * authorization server's own deny list and every resource server hold one, so both refuse alike.
  */
 export class DenySet {
   private readonly entries = new Map<string, Denial>();

@@ -1,11 +1,11 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { errors, JWTVerifyGetKey } from 'jose';
-import { OAuthError } from '../common/errors/oauth-error';
-import type { AccessTokenClaims, BearerTokenVerifier } from '../resource/access-token-claims';
-import { verifyAccessTokenJwt } from '../resource/access-token-verifier';
+import type { AccessTokenClaims, BearerTokenVerifier } from './access-token-claims';
 import { AuthorizationServerClient } from './authorization-server.client';
+import { BearerTokenError } from './bearer-token.error';
 import { RemoteRevocationFeed } from './remote-revocation-feed';
 import { RESOURCE_SERVER_OPTIONS, ResourceServerOptions } from './resource-server.options';
+import { verifyAccessToken } from './verify-access-token';
 
 /**
  * The authorization server's access tokens, checked here: the same JWT checks as the server
@@ -21,21 +21,22 @@ export class RemoteAccessTokenVerifier implements BearerTokenVerifier {
   ) {}
 
   async verify(token: string): Promise<AccessTokenClaims> {
-    const claims = await verifyAccessTokenJwt(token, (header, jws) => this.key(header, jws), {
+    const claims = await verifyAccessToken(token, (header, jws) => this.key(header, jws), {
       issuer: this.options.issuer,
       audience: this.options.audience,
+      algorithms: this.options.algorithms,
       clockSkewSeconds: this.options.clockSkewSeconds ?? 5,
       now: new Date(),
     });
     const denial = this.feed.match(claims);
-    if (denial) throw new OAuthError('invalid_token', 'access token has been revoked', `denied by ${denial.kind} ${denial.value}`);
+    if (denial) throw new BearerTokenError('invalid_token', 'access token has been revoked', `denied by ${denial.kind} ${denial.value}`);
     if (this.feed.isLive) return claims;
     // Cut off from the feed, a revocation could have been missed: ask, or refuse.
     if (this.options.onFeedLoss === 'refuse') {
       throw new ServiceUnavailableException('revocation status is unknown while the revocation feed is cut off');
     }
     if (!(await this.server.isActive(token))) {
-      throw new OAuthError('invalid_token', 'access token is not active', 'introspection: active false');
+      throw new BearerTokenError('invalid_token', 'access token is not active', 'introspection: active false');
     }
     return claims;
   }
