@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { generateKeyPair, SignJWT } from 'jose';
 import { ClientsService } from '../../src/clients/clients.service';
+import { Clock } from '../../src/common/clock';
 import { KeyStoreService } from '../../src/tokens/signing/key-store.service';
 import type { TestApp } from './test-app';
 import { basicAuth } from './token-helpers';
@@ -10,14 +11,16 @@ export interface MintOptions {
   claims?: Record<string, unknown>;
   /** Header fields to add or replace. */
   header?: Record<string, unknown>;
-  /** Seconds since the epoch that `iat`/`exp` count from; defaults to now. */
+  /** Seconds since the epoch that `iat`/`exp` count from; defaults to now on the app's clock. */
   nowSeconds?: number;
   ttlSeconds?: number;
 }
 
 /** The claims this server puts into an access token (RFC 9068), for a user by default. */
 export function accessTokenClaims(app: TestApp, options: MintOptions = {}): Record<string, unknown> {
-  const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+  // The app's clock, not the wall clock: under a FixedClock (2030) a wall-clock token would be
+  // expired before its signature is looked at, and a test of the signature would prove nothing.
+  const now = options.nowSeconds ?? Math.floor(app.get(Clock).now().getTime() / 1000);
   const claims: Record<string, unknown> = {
     iss: app.config.issuer,
     aud: app.config.accessTokenAudience,
