@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { generateKeyPair, SignJWT } from 'jose';
-import { ClientsService } from '../../src/clients/clients.service';
+import { createClient } from './authorize-flow';
 import { Clock } from '../../src/common/clock';
 import { KeyStoreService } from '../../src/tokens/signing/key-store.service';
 import type { TestApp } from './test-app';
@@ -82,13 +82,6 @@ function encode(value: unknown): string {
 
 /** A confidential client, as a resource server registers to read the feed or introspect. */
 export async function registerResourceServerClient(app: TestApp): Promise<{ clientId: string; clientSecret: string; basic: string }> {
-  const { client, clientSecret } = await app.get(ClientsService).create({
-    clientName: 'resource server',
-    redirectUris: [],
-    grantTypes: ['client_credentials'],
-    scope: '',
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    skipConsent: false,
-  });
-  return { clientId: client.clientId, clientSecret: clientSecret!, basic: basicAuth(client.clientId, clientSecret!) };
+  const client = await createClient(app, { client_name: 'resource server', redirect_uris: [], grant_types: ['client_credentials'], scope: 'notes:read' });
+  return { clientId: client.client_id, clientSecret: client.client_secret!, basic: basicAuth(client.client_id, client.client_secret!) };
 }
