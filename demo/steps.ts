@@ -144,6 +144,7 @@ export const STEPS: Step[] = [
     title: 'An attacker replays the old refresh token',
     shows: 'reuse of a spent refresh token revokes the whole family, and resource servers hear of it over the revocation feed within milliseconds',
     async run(world, http, note) {
+      note('the attacker holds the spent refresh token and, this being a confidential client, its secret too (a public client has none)');
       const before = await outboundCalls(http, world);
       const replay = await refresh(http, world, world.story.first!.refreshToken);
       expectThat(replay.status === 400 && replay.body.error === 'invalid_grant', `the replay answers 400 invalid_grant (got ${replay.status} ${String(replay.body.error)})`);

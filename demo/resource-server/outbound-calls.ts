@@ -4,13 +4,9 @@ import { subscribe } from 'node:diagnostics_channel';
 export interface OutboundCalls {
   /** HTTP requests made with `fetch` (JWKS, discovery, introspection, the feed), as `METHOD url`. */
   httpRequests: string[];
-  /** TCP and socket connections opened by anything in the process (a database driver included). */
+  /** TCP and socket connections opened by anything in the process, a database driver included. */
   connectionsOpened: number;
-  /** Whether a database driver was ever loaded into the process. */
-  databaseDriverLoaded: boolean;
 }
-
-const DATABASE_DRIVERS = ['sqlite3', 'pg', 'mysql2', 'better-sqlite3'];
 
 /**
  * Counts from Node's own diagnostics channels, so nothing in the resource-server module has
@@ -26,9 +22,5 @@ export function countOutboundCalls(): () => OutboundCalls {
   subscribe('net.client.socket', () => {
     connectionsOpened++;
   });
-  return () => ({
-    httpRequests: [...httpRequests],
-    connectionsOpened,
-    databaseDriverLoaded: Object.keys(require.cache).some((path) => DATABASE_DRIVERS.some((name) => path.includes(`/node_modules/${name}/`) && !path.includes('/node_modules/pg-'))),
-  });
+  return () => ({ httpRequests: [...httpRequests], connectionsOpened });
 }
