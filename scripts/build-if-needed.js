@@ -1,4 +1,4 @@
-// `npm start` runs this first: it builds when dist/ is missing or older than a source file.
+// `npm start` and `npm run demo` run this first: it builds when dist/ is missing or older than a source file.
 const { execSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
@@ -18,9 +18,11 @@ function newestSource(dir) {
 const sources = Math.max(
   newestSource(join(root, 'src')),
   newestSource(join(root, 'packages/resource-server/src')),
+  newestSource(join(root, 'demo')),
   statSync(join(root, 'ormconfig.ts')).mtimeMs,
 );
 if (!existsSync(entry) || statSync(entry).mtimeMs < sources) {
-  // The resource-server package first: the server imports its build.
-  execSync('npm run build', { cwd: root, stdio: 'inherit' });
+  // The resource-server package first: the server imports its build. Build output goes to
+  // stderr: stdout is the demo's (`npm run demo -- --json`).
+  execSync('npm run build', { cwd: root, stdio: ['ignore', process.stderr, process.stderr] });
 }

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { compiledTree } from '../support/compiled-build';
 
 // Keeps the benchmark harness from rotting: `npm run bench` in its 2-second smoke mode
 // against our server on sqlite, the ceiling and the peer. No timing is asserted, only that
@@ -31,49 +32,13 @@ interface BenchDocument {
 
 const SCENARIOS = ['verify', 'client_credentials', 'refresh', 'introspect', 'code_flow'];
 
-function newestMtime(dir: string, filter: (file: string) => boolean): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path, filter));
-    else if (filter(path)) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function copyViews(from: string, to: string): void {
-  for (const entry of readdirSync(from, { withFileTypes: true })) {
-    const path = join(from, entry.name);
-    if (entry.isDirectory()) copyViews(path, to);
-    else if (path.includes('/views/') && path.endsWith('.html')) {
-      const target = join(to, relative(root, path));
-      mkdirSync(dirname(target), { recursive: true });
-      copyFileSync(path, target);
-    }
-  }
-}
-
-/**
- * The server's entry point: dist/ when it is newer than every source file, else a private
- * compilation of the sources (so that a shared dist/ is never rebuilt under a running server).
- */
-async function serverEntry(scratch: string): Promise<string> {
-  const built = join(root, 'dist', 'src', 'main.js');
-  const sources = newestMtime(join(root, 'src'), (file) => !file.endsWith('.spec.ts'));
-  if (existsSync(built) && statSync(built).mtimeMs >= sources) return built;
-  const outDir = join(scratch, 'build');
-  await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: root });
-  copyViews(join(root, 'src'), outDir);
-  return join(outDir, 'src', 'main.js');
-}
-
 describe('benchmark harness (smoke mode)', () => {
   let scratch: string;
   let document: BenchDocument;
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
-    const entry = await serverEntry(scratch);
+    const entry = join(await compiledTree(scratch), 'src', 'main.js');
     const out = join(scratch, 'results.json');
     // A private build outside the project resolves its packages through NODE_PATH.
     const env = { ...process.env, BENCH_POSTGRES_URL: '', NODE_PATH: join(root, 'node_modules') };

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../../src/common/clock';
 import { RefreshTokenKey } from '../../src/tokens/refresh-tokens/refresh-token-key.entity';
 import { SigningKey } from '../../src/tokens/signing/signing-key.entity';
 import { KeyStoreService } from '../../src/tokens/signing/key-store.service';
 import { createClient } from '../support/authorize-flow';
-import { createParty, introspect, jwtHeader, Party, refresh, revoke, signInAndExchange, tokenRequest } from '../support/token-helpers';
+import { createParty, introspect, jwtHeader, jwtPayload, Party, refresh, revoke, signInAndExchange, tokenRequest } from '../support/token-helpers';
 import { ADMIN_KEY, createTestApp, databases, TestApp } from '../support/test-app';
 
 describe.each(databases)('discovery and signing keys on %s', (_name, databaseUrl) => {
@@ -82,6 +85,59 @@ describe.each(databases)('discovery and signing keys on %s', (_name, databaseUrl
     await app.get(KeyStoreService).reload();
     const remaining = (await app.http().get('/.well-known/jwks.json')).body.keys.map((key: { kid: string }) => key.kid);
     expect(remaining).toEqual([res.body.kid]);
+  });
+});
+
+/** Stores two instances can share: a sqlite file, and PostgreSQL when configured. */
+const sharedStores: Array<[name: string, databaseUrl: () => string]> = [
+  ['sqlite (shared file)', () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'key-rotation-')), 'auth.sqlite')}`],
+  ...(process.env.TEST_POSTGRES_URL ? [['postgres', () => process.env.TEST_POSTGRES_URL!] as [string, () => string]] : []),
+];
+
+describe.each(sharedStores)('a retired signing key across instances on %s', (_name, databaseUrl) => {
+  const clock = new FixedClock();
+  let a: TestApp;
+  let b: TestApp;
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    if (a?.databaseUrl.startsWith('sqlite:')) rmSync(dirname(a.databaseUrl.slice('sqlite:'.length)), { recursive: true, force: true });
+  });
+
+  const me = (app: TestApp, token: string) => app.http().get('/api/me').set('Authorization', `Bearer ${token}`);
+  const kidsIn = async (app: TestApp) => (await app.http().get('/.well-known/jwks.json')).body.keys.map((key: { kid: string }) => key.kid);
+
+  it('verifies a token of the retired key until just before the token expires, and not after, on an instance started after the rotation too', async () => {
+    a = await createTestApp({ databaseUrl: databaseUrl(), clock });
+    const party = await createParty(a);
+    const token = (await signInAndExchange(a, party)).access_token;
+    const retiredKid = jwtHeader(token).kid;
+    // Rotated at the instant the token was issued: the retired key is kept exactly as long as
+    // the token needs it, so the key's end and the token's end are one and the same moment.
+    const rotation = await a.http().post('/admin/keys/rotate').set('Authorization', `Bearer ${ADMIN_KEY}`);
+    expect(rotation.status).toBe(200);
+    b = await createTestApp({ databaseUrl: a.databaseUrl, clock });
+    expect(b.get(KeyStoreService).activeSigner().kid).toBe(rotation.body.kid);
+
+    const expiresAt = (jwtPayload(token).exp as number) * 1000;
+    const lastValidMs = expiresAt + a.config.clockSkewSeconds * 1000 - 1000;
+    clock.advance((lastValidMs - clock.now().getTime()) / 1000);
+    for (const app of [a, b]) {
+      await app.get(KeyStoreService).reload();
+      expect(await kidsIn(app)).toContain(retiredKid);
+      expect((await me(app, token)).status).toBe(200);
+      expect(await introspect(app, party.client, token)).toMatchObject({ active: true });
+    }
+
+    clock.advance(1);
+    for (const app of [a, b]) {
+      await app.get(KeyStoreService).reload();
+      const refused = await me(app, token);
+      expect(refused.status).toBe(401);
+      expect(refused.headers['www-authenticate']).toContain('error="invalid_token"');
+      expect(await introspect(app, party.client, token)).toEqual({ active: false });
+      expect(await kidsIn(app)).toEqual([rotation.body.kid]);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
-import { ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +9,10 @@ import { DataSource } from 'typeorm';
 import { ClientsService } from '../../src/clients/clients.service';
 import { AppConfig } from '../../src/config/app-config';
 import { loggerOptions } from '../../src/logging/logger-options';
+import { BUILD_NODE_PATH, compiledTree, ROOT } from '../support/compiled-build';
 import { ADMIN_KEY, createTestApp, databases, freePort, TestApp } from '../support/test-app';
 
 const AUTH = { Authorization: `Bearer ${ADMIN_KEY}` };
-const ROOT = join(__dirname, '..', '..');
 const webApp = {
   client_name: 'Ops test app',
   redirect_uris: ['https://ops.example.com/cb'],
@@ -30,6 +30,24 @@ class LogCapture extends Writable {
     for (const line of chunk.toString().split('\n').filter(Boolean)) this.lines.push(JSON.parse(line));
     done();
   }
+}
+
+/** Resolves once the child's JSON log has a line matching `predicate`. */
+function logLineSeen(child: ChildProcessWithoutNullStreams, predicate: (line: Record<string, unknown>) => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let pending = '';
+    const onData = (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      if (lines.some((line) => line.startsWith('{') && predicate(JSON.parse(line) as Record<string, unknown>))) {
+        child.stdout.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', () => reject(new Error('the server exited before logging the line')));
+  });
 }
 
 // One stream for the whole file: nestjs-pino keeps its out-of-request logger process-wide.
@@ -220,21 +238,18 @@ describe.each(databases)('operations on %s', (name, databaseUrl) => {
 });
 
 describe('the compiled server', () => {
-  let outDir: string;
+  let scratch: string;
+  let tree: string;
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'oauth-build-'));
-    // Emits even if a file elsewhere fails the type check; this test needs main.js only.
-    await new Promise<void>((resolve) =>
-      execFile('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: ROOT }, () => resolve()),
-    );
-    expect(existsSync(join(outDir, 'src', 'main.js'))).toBe(true);
+    scratch = mkdtempSync(join(tmpdir(), 'oauth-build-'));
+    tree = await compiledTree(scratch);
   }, 180_000);
-  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   const start = (env: Record<string, string>): ChildProcessWithoutNullStreams =>
-    spawn(process.execPath, [join(outDir, 'src', 'main.js')], {
+    spawn(process.execPath, [join(tree, 'src', 'main.js')], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, NODE_PATH: join(ROOT, 'node_modules'), ...env },
+      env: { PATH: process.env.PATH, NODE_PATH: BUILD_NODE_PATH, ...env },
     });
   const finished = (child: ChildProcessWithoutNullStreams) =>
     new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
@@ -288,10 +303,19 @@ describe('the compiled server', () => {
   it('on SIGTERM finishes the request in flight, refuses new connections and exits 0', async () => {
     const server = await serve();
     const body = JSON.stringify({ email: 'in-flight@example.com', password: 'correct horse battery staple' });
-    // A request whose body is still arriving when the signal comes.
+    const shuttingDown = logLineSeen(server.child, (line) => line.msg === 'shutting down');
+    // A request whose body is still arriving when the signal comes. `Expect: 100-continue`
+    // makes the server say when it has the request; the signal follows that, and the rest
+    // of the body follows the server's "shutting down".
     const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = httpRequest(
-        { host: '127.0.0.1', port: server.port, method: 'POST', path: '/admin/users', headers: { ...AUTH, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          method: 'POST',
+          path: '/admin/users',
+          headers: { ...AUTH, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Expect: '100-continue' },
+        },
         (res) => {
           let text = '';
           res.on('data', (chunk) => (text += chunk));
@@ -299,18 +323,17 @@ describe('the compiled server', () => {
         },
       );
       req.on('error', reject);
-      req.write(body.slice(0, 10));
-      setTimeout(() => {
+      req.on('continue', () => {
+        req.write(body.slice(0, 10));
         server.child.kill('SIGTERM');
-        setTimeout(() => req.end(body.slice(10)), 500);
-      }, 300);
+        shuttingDown.then(() => req.end(body.slice(10)), reject);
+      });
+      req.flushHeaders();
     });
     const answer = await inFlight;
     expect(answer.status).toBe(201);
     expect(JSON.parse(answer.body)).toMatchObject({ email: 'in-flight@example.com' });
-    const signalledAt = Date.now();
     const { code, signal } = await server.result;
-    console.log(`exit ${Date.now() - signalledAt} ms after the in-flight request was answered`);
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     await expect(fetch(`http://127.0.0.1:${server.port}/health`)).rejects.toThrow();
     const lines = await server.logLines();

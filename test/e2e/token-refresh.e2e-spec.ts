@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../../src/common/clock';
 import { TokenFamiliesRepository } from '../../src/tokens/refresh-tokens/token-families.repository';
-import { createParty, introspect, jwtPayload, Party, refresh, signInAndExchange, TokenSet } from '../support/token-helpers';
+import { basicAuth, createParty, introspect, jwtPayload, Party, refresh, signInAndExchange, TokenSet } from '../support/token-helpers';
 import { createTestApp, databases, TestApp } from '../support/test-app';
 
 const familyOf = (tokens: TokenSet) => jwtPayload(tokens.access_token).sid as string;
@@ -69,6 +69,30 @@ describe.each(databases)('refresh tokens on %s', (_name, databaseUrl) => {
       // RFC 6749 §6: the narrowing is per request; the grant keeps its scope.
       const again = await refresh(app, party.client, narrower.body.refresh_token);
       expect(again.body.scope).toBe(first.scope);
+    });
+
+    it("refuses a real refresh token presented without the client's credentials, and it still works for its owner afterwards", async () => {
+      const first = await signInAndExchange(app, party);
+      const { client_id } = party.client;
+      const form = { grant_type: 'refresh_token', refresh_token: first.refresh_token! };
+      const attempts = [
+        app.http().post('/token').type('form').send(form),
+        app.http().post('/token').type('form').send({ ...form, client_id }),
+        app.http().post('/token').type('form').send({ ...form, client_id, client_secret: 'not-the-secret' }),
+        app.http().post('/token').type('form').set('Authorization', basicAuth(client_id, 'not-the-secret')).send(form),
+      ];
+      for (const attempt of await Promise.all(attempts)) {
+        expect(attempt.status).toBe(401);
+        expect(attempt.body.error).toBe('invalid_client');
+        expect(attempt.body).not.toHaveProperty('access_token');
+      }
+      // Nothing was spent and no reuse was declared: the owner rotates as usual, and the new
+      // token works in turn.
+      expect(await introspect(app, party.client, first.refresh_token!)).toMatchObject({ active: true });
+      const owner = await refresh(app, party.client, first.refresh_token!);
+      expect(owner.status).toBe(200);
+      expect(jwtPayload(owner.body.access_token)).toMatchObject({ sid: familyOf(first), sub: party.user.id });
+      expect((await refresh(app, party.client, owner.body.refresh_token)).status).toBe(200);
     });
 
     it('refuses a refresh token presented by another client exactly like an unknown one', async () => {

@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { generateKeyPair, SignJWT } from 'jose';
-import { ClientsService } from '../../src/clients/clients.service';
+import { createClient } from './authorize-flow';
+import { Clock } from '../../src/common/clock';
 import { KeyStoreService } from '../../src/tokens/signing/key-store.service';
 import type { TestApp } from './test-app';
 import { basicAuth } from './token-helpers';
@@ -10,14 +11,16 @@ export interface MintOptions {
   claims?: Record<string, unknown>;
   /** Header fields to add or replace. */
   header?: Record<string, unknown>;
-  /** Seconds since the epoch that `iat`/`exp` count from; defaults to now. */
+  /** Seconds since the epoch that `iat`/`exp` count from; defaults to now on the app's clock. */
   nowSeconds?: number;
   ttlSeconds?: number;
 }
 
 /** The claims this server puts into an access token (RFC 9068), for a user by default. */
 export function accessTokenClaims(app: TestApp, options: MintOptions = {}): Record<string, unknown> {
-  const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+  // The app's clock, not the wall clock: under a FixedClock (2030) a wall-clock token would be
+  // expired before its signature is looked at, and a test of the signature would prove nothing.
+  const now = options.nowSeconds ?? Math.floor(app.get(Clock).now().getTime() / 1000);
   const claims: Record<string, unknown> = {
     iss: app.config.issuer,
     aud: app.config.accessTokenAudience,
@@ -79,13 +82,6 @@ function encode(value: unknown): string {
 
 /** A confidential client, as a resource server registers to read the feed or introspect. */
 export async function registerResourceServerClient(app: TestApp): Promise<{ clientId: string; clientSecret: string; basic: string }> {
-  const { client, clientSecret } = await app.get(ClientsService).create({
-    clientName: 'resource server',
-    redirectUris: [],
-    grantTypes: ['client_credentials'],
-    scope: '',
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    skipConsent: false,
-  });
-  return { clientId: client.clientId, clientSecret: clientSecret!, basic: basicAuth(client.clientId, clientSecret!) };
+  const client = await createClient(app, { client_name: 'resource server', redirect_uris: [], grant_types: ['client_credentials'], scope: 'notes:read' });
+  return { clientId: client.client_id, clientSecret: client.client_secret!, basic: basicAuth(client.client_id, client.client_secret!) };
 }

@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
-import { ClientsService } from '../../src/clients/clients.service';
 import type { GrantType, TokenEndpointAuthMethod } from '../../src/clients/client.entity';
-import { UsersService } from '../../src/users/users.service';
 import { ADMIN_KEY, TestApp } from './test-app';
 
 /**
@@ -35,11 +33,6 @@ let counter = 0;
 export async function createUser(app: TestApp, email?: string, password = 'correct horse battery staple'): Promise<TestUser> {
   const address = email ?? `user${++counter}-${randomBytes(4).toString('hex')}@example.com`;
   const res = await app.http().post('/admin/users').set('Authorization', `Bearer ${ADMIN_KEY}`).send({ email: address, password });
-  if (res.status === 404) {
-    // TODO(admin API): until POST /admin/users exists, register through the service.
-    const user = await app.get(UsersService).create(address, password);
-    return { id: user.id, email: user.email, password };
-  }
   if (res.status !== 201) throw new Error(`POST /admin/users answered ${res.status}: ${JSON.stringify(res.body)}`);
   return { id: res.body.id, email: res.body.email, password };
 }
@@ -56,18 +49,6 @@ export async function createClient(app: TestApp, overrides: Partial<Omit<TestCli
     ...overrides,
   };
   const res = await app.http().post('/admin/clients').set('Authorization', `Bearer ${ADMIN_KEY}`).send(metadata);
-  if (res.status === 404) {
-    // TODO(admin API): until POST /admin/clients exists, register through the service.
-    const { client, clientSecret } = await app.get(ClientsService).create({
-      clientName: metadata.client_name,
-      redirectUris: metadata.redirect_uris,
-      grantTypes: metadata.grant_types,
-      scope: metadata.scope,
-      tokenEndpointAuthMethod: metadata.token_endpoint_auth_method,
-      skipConsent: metadata.skip_consent,
-    });
-    return { ...metadata, client_id: client.clientId, client_secret: clientSecret, redirect_uri: metadata.redirect_uris[0] };
-  }
   if (res.status !== 201) throw new Error(`POST /admin/clients answered ${res.status}: ${JSON.stringify(res.body)}`);
   return { ...metadata, ...res.body, redirect_uri: metadata.redirect_uris[0] };
 }
