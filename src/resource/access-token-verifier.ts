@@ -39,10 +39,19 @@ export class AccessTokenVerifier implements BearerTokenVerifier {
   }
 
   /** The token's claims, or `OAuthError('invalid_token')` saying which check failed in its detail. */
-  async verify(token: string): Promise<AccessTokenClaims> {
+  verify(token: string): Promise<AccessTokenClaims> {
+    return this.verifyFor(token, this.config.accessTokenAudience);
+  }
+
+  /** `verify` for an endpoint of this server itself (UserInfo): any audience of ours will do. */
+  verifyForAnyAudience(token: string): Promise<AccessTokenClaims> {
+    return this.verifyFor(token, undefined);
+  }
+
+  private async verifyFor(token: string, audience: string | undefined): Promise<AccessTokenClaims> {
     const payload = await verifyAccessTokenJwt(token, this.getKey, {
       issuer: this.config.issuer,
-      audience: this.config.accessTokenAudience,
+      audience,
       clockSkewSeconds: this.config.clockSkewSeconds,
       now: this.clock.now(),
     });
@@ -56,7 +65,8 @@ export class AccessTokenVerifier implements BearerTokenVerifier {
 
 export interface AccessTokenChecks {
   issuer: string;
-  audience: string;
+  /** Undefined: any audience (only for this server's own endpoints). */
+  audience: string | undefined;
   clockSkewSeconds: number;
   now: Date;
 }

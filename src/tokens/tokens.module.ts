@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthorizationCode } from '../authorization/authorization-code.entity';
 import { ClientsModule } from '../clients/clients.module';
+import { UsersModule } from '../users/users.module';
+import { IdTokenHintReader } from './id-tokens/id-token-hint.reader';
+import { IdTokenIssuer } from './id-tokens/id-token.issuer';
 import { DiscoveryController } from './discovery/discovery.controller';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { AuthorizationCodesRepository } from './grants/authorization-codes.repository';
@@ -33,6 +36,7 @@ import { TokenPurgeJob } from './token-purge.job';
 @Module({
   imports: [
     ClientsModule,
+    UsersModule,
     TypeOrmModule.forFeature([SigningKey, TokenFamily, RefreshToken, ServerSecret, SecurityEvent, AuthorizationCode]),
   ],
   controllers: [TokenController, TokenRevocationController, IntrospectionController, DiscoveryController, KeysAdminController],
@@ -41,6 +45,8 @@ import { TokenPurgeJob } from './token-purge.job';
     ClaimsProvider,
     AccessTokenIssuer,
     AccessTokenInspector,
+    IdTokenIssuer,
+    IdTokenHintReader,
     SuccessorDeriver,
     TokenFamiliesRepository,
     TokenFamiliesService,
@@ -60,6 +66,6 @@ import { TokenPurgeJob } from './token-purge.job';
     TokenRevocationService,
     TokenPurgeJob,
   ],
-  exports: [KeyStoreService, TokenFamiliesService],
+  exports: [KeyStoreService, TokenFamiliesService, IdTokenHintReader],
 })
 export class TokensModule {}

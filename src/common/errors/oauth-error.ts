@@ -12,6 +12,7 @@ export type OAuthErrorCode =
   | 'access_denied'
   | 'login_required'
   | 'consent_required'
+  | 'interaction_required'
   | 'server_error';
 
 /** Every protocol failure. `description` goes to the client; `detail` (which check failed, ids) only to the log. */

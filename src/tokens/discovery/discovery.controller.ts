@@ -2,19 +2,21 @@ import { Controller, Get, Header } from '@nestjs/common';
 import type { JWK } from 'jose';
 import { AppConfig } from '../../config/app-config';
 import { KeyStoreService } from '../signing/key-store.service';
-import { AuthorizationServerMetadata, buildMetadata } from './metadata';
+import { AuthorizationServerMetadata, buildMetadata, buildOpenIdMetadata, OpenIdProviderMetadata } from './metadata';
 
 /** RFC 8414 metadata at both well-known paths, and the JWKS (RFC 7517). */
 @Controller()
 export class DiscoveryController {
   // Built once: the document depends only on the configuration.
   private readonly metadata: AuthorizationServerMetadata;
+  private readonly openIdMetadata: OpenIdProviderMetadata;
 
   constructor(
     config: AppConfig,
     private readonly keys: KeyStoreService,
   ) {
     this.metadata = buildMetadata(config.issuer);
+    this.openIdMetadata = buildOpenIdMetadata(config.issuer, config.signingAlg);
   }
 
   @Get('.well-known/oauth-authorization-server')
@@ -25,8 +27,8 @@ export class DiscoveryController {
 
   @Get('.well-known/openid-configuration')
   @Header('Cache-Control', 'public, max-age=3600')
-  openidMetadata(): AuthorizationServerMetadata {
-    return this.metadata;
+  openidMetadata(): OpenIdProviderMetadata {
+    return this.openIdMetadata;
   }
 
   /** Public keys only. Short caching: a verifier that meets an unknown kid refetches anyway. */

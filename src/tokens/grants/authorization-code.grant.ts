@@ -60,6 +60,9 @@ export class AuthorizationCodeGrant implements GrantHandler {
       userId: stored.userId,
       scope: stored.scope,
       authTime: stored.authTime,
+      sessionId: stored.sessionId,
+      // OIDC Core §11: only offline_access lets the family outlive the sign-in session.
+      offline: parseScope(stored.scope).includes('offline_access'),
       createdAt: now,
       expiresAt: addSeconds(now, this.config.refreshTokenAbsoluteTtlSeconds),
       lastUsedAt: now,
@@ -76,7 +79,15 @@ export class AuthorizationCodeGrant implements GrantHandler {
       if (winner?.consumedAt) return this.replay(winner.familyId, client, context);
       throw new OAuthError('invalid_grant', BAD_CODE, 'code expired or vanished while redeeming');
     }
-    return { subject: stored.userId, scopes: parseScope(stored.scope), sid, authTime: stored.authTime, refreshToken };
+    return {
+      subject: stored.userId,
+      scopes: parseScope(stored.scope),
+      sid,
+      authTime: stored.authTime,
+      refreshToken,
+      sessionId: stored.sessionId ?? undefined,
+      nonce: stored.nonce ?? undefined,
+    };
   }
 
   private async replay(familyId: string | null, client: AuthenticatedClient, context: GrantContext): Promise<never> {

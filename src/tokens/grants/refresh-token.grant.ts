@@ -98,6 +98,6 @@ export class RefreshTokenGrant implements GrantHandler {
   }
 
   private result(family: TokenFamily, scopes: string[], refreshToken: string): TokenGrantResult {
-    return { subject: family.userId, scopes, sid: family.id, authTime: family.authTime, refreshToken };
+    return { subject: family.userId, scopes, sid: family.id, authTime: family.authTime, refreshToken, sessionId: family.sessionId ?? undefined };
   }
 }

@@ -52,6 +52,29 @@ export class TokenFamiliesService {
   }
 
   /**
+   * A sign-in session ended (logout, expiry, an operator): revokes the families it started
+   * without `offline_access`, through the revocation log like any other revocation.
+   */
+  async revokeAllForSession(sessionId: string, reason: string): Promise<number> {
+    const sids = await this.families.revokeOfSession(sessionId, this.clock.now(), reason);
+    await this.denyAccessTokens(sids);
+    return sids.length;
+  }
+
+  /** Revokes a user's live families whose scope holds `scope` (a role taken away); answers how many. */
+  async revokeUserFamiliesWithScope(userId: string, scope: string, reason: string): Promise<number> {
+    const carrying = (await this.families.liveOfUser(userId)).filter((family) => family.scope.split(' ').includes(scope));
+    let revoked = 0;
+    for (const family of carrying) if (await this.revokeFamily(family.id, reason)) revoked++;
+    return revoked;
+  }
+
+  /** The clients that received tokens from a sign-in session. */
+  clientsOfSession(sessionId: string): Promise<string[]> {
+    return this.families.clientsOfSession(sessionId);
+  }
+
+  /**
    * A spent refresh token or a redeemed code came back: revoke the family and record who and
    * from where. Recorded even when the family was already revoked: every attempt is evidence.
    */
