@@ -205,9 +205,10 @@ export class AuthorizationService {
     pending?: { requestId: string; request: AuthorizationRequest },
   ): Promise<Outcome> {
     const params = grantable(requested, signedIn.user);
+    // OIDC Core §3.1.2.1: prompt=consent asks even a first-party (skip_consent) client's user.
     const needsConsent =
-      !client.skipConsent &&
-      (params.prompts.includes('consent') || !(await this.consents.covers(signedIn.user.id, client.clientId, params.scopes)));
+      params.prompts.includes('consent') ||
+      (!client.skipConsent && !(await this.consents.covers(signedIn.user.id, client.clientId, params.scopes)));
     if (needsConsent) {
       if (params.prompts.includes('none')) throw new OAuthError('consent_required', 'the user must consent');
       let requestId = pending?.requestId;
