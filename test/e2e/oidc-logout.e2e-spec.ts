@@ -24,8 +24,8 @@ describe.each(databases)('RP-initiated logout on %s', (_name, databaseUrl) => {
 
   const signedIn = async () => {
     const party = await createParty(app, { scope: 'openid notes:read', post_logout_redirect_uris: [SIGNED_OUT] });
-    const tokens = (await signInAndExchange(app, party)) as { id_token: string; access_token: string };
-    return { party, idToken: tokens.id_token };
+    const tokens = await signInAndExchange(app, party);
+    return { party, idToken: tokens.id_token! };
   };
   const stillSignedIn = async (party: Party) => {
     const res = await app.http().get(authorizationPath(party.client, { prompt: 'none', scope: 'openid' })).set('Cookie', party.cookies.header());
@@ -141,8 +141,10 @@ class LogoutReceiver {
   readonly requests: string[] = [];
   private server!: Server;
   private waiters: Array<() => void> = [];
-  /** Status codes to answer, in order; 200 after they run out. */
+  /** Status codes to answer, in order; 200 after they run out; 0 holds the request unanswered. */
   answers: number[] = [];
+  /** Requests held unanswered, and whether their sender has hung up. */
+  readonly held: Array<{ res: ServerResponse; closed: boolean }> = [];
   url = '';
 
   async start(): Promise<void> {
@@ -158,6 +160,7 @@ class LogoutReceiver {
   }
 
   stop(): Promise<void> {
+    for (const { res } of this.held) res.end();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
@@ -166,7 +169,14 @@ class LogoutReceiver {
     for await (const chunk of req) body += String(chunk);
     this.requests.push(`${req.method} ${req.headers['content-type']}`);
     this.tokens.push(new URLSearchParams(body).get('logout_token') ?? '');
-    res.writeHead(this.answers.shift() ?? 200).end();
+    const status = this.answers.shift() ?? 200;
+    if (status === 0) {
+      const entry = { res, closed: false };
+      res.on('close', () => (entry.closed = true));
+      this.held.push(entry);
+    } else {
+      res.writeHead(status).end();
+    }
     for (const waiter of this.waiters) waiter();
   }
 }
@@ -199,9 +209,9 @@ describe.each(databases)('back-channel logout on %s', (_name, databaseUrl) => {
     const party = await createParty(app, { scope: 'openid offline_access', backchannel_logout_uri: receiver.url, backchannel_logout_session_required: true });
     const bystander = await createParty(app, { scope: 'openid' }); // no back-channel URI: nothing sent
     await signInAndExchange(app, bystander);
-    const tokens = (await signInAndExchange(app, party)) as { id_token: string };
+    const tokens = await signInAndExchange(app, party);
     const before = receiver.tokens.length;
-    await logoutWithHint(party, tokens.id_token);
+    await logoutWithHint(party, tokens.id_token!);
     await receiver.received(before + 1);
 
     const jwks = createRemoteJWKSet(new URL(`${app.baseUrl}/.well-known/jwks.json`));
@@ -214,7 +224,7 @@ describe.each(databases)('back-channel logout on %s', (_name, databaseUrl) => {
     expect(protectedHeader.typ).toBe('logout+jwt');
     expect(payload).toMatchObject({
       sub: party.user.id,
-      sid: jwtPayload(tokens.id_token).sid,
+      sid: jwtPayload(tokens.id_token!).sid,
       events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
     });
     expect(payload.nonce).toBeUndefined();
@@ -222,19 +232,27 @@ describe.each(databases)('back-channel logout on %s', (_name, databaseUrl) => {
     expect(receiver.requests[before]).toBe('POST application/x-www-form-urlencoded');
   });
 
+  it('answers the logout without waiting for a client that does not answer', async () => {
+    const party = await createParty(app, { scope: 'openid', backchannel_logout_uri: receiver.url });
+    const tokens = await signInAndExchange(app, party);
+    receiver.answers = [0];
+    const before = receiver.tokens.length;
+    await logoutWithHint(party, tokens.id_token!);
+    await receiver.received(before + 1);
+    // The browser got its answer while the delivery is still waiting on the client.
+    expect(receiver.held.at(-1)!.closed).toBe(false);
+  });
+
   it('retries with backoff until the client answers 200, logging each attempt without the token', async () => {
     const logged: string[] = [];
-    const spies = (['log', 'warn'] as const).map((level) =>
-      jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, message: unknown) {
-        logged.push(JSON.stringify(message));
-      }),
-    );
+    const record = (message: unknown) => void logged.push(JSON.stringify(message));
+    const spies = [jest.spyOn(Logger.prototype, 'log').mockImplementation(record), jest.spyOn(Logger.prototype, 'warn').mockImplementation(record)];
     try {
       const party = await createParty(app, { scope: 'openid', backchannel_logout_uri: receiver.url });
-      const tokens = (await signInAndExchange(app, party)) as { id_token: string };
+      const tokens = await signInAndExchange(app, party);
       receiver.answers = [503, 500];
       const before = receiver.tokens.length;
-      await logoutWithHint(party, tokens.id_token);
+      await logoutWithHint(party, tokens.id_token!);
       await receiver.received(before + 3);
       // The third attempt is logged once its answer is in.
       const attemptLine = (n: number) => logged.find((line) => line.includes(`"attempt":${n}`) && line.includes(party.client.client_id));
