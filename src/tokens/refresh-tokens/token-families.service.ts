@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { addSeconds, Clock } from '../../common/clock';
 import { RandomSource } from '../../common/crypto/random';
+import { parseScope } from '../../common/scopes';
 import { RevocationLogService } from '../../revocation/revocation-log.service';
 import { SecurityEventKind } from './security-event.entity';
 import { TokenFamiliesRepository } from './token-families.repository';
@@ -63,7 +64,7 @@ export class TokenFamiliesService {
 
   /** Revokes a user's live families whose scope holds `scope` (a role taken away); answers how many. */
   async revokeUserFamiliesWithScope(userId: string, scope: string, reason: string): Promise<number> {
-    const carrying = (await this.families.liveOfUser(userId)).filter((family) => family.scope.split(' ').includes(scope));
+    const carrying = (await this.families.liveOfUser(userId)).filter((family) => parseScope(family.scope).includes(scope));
     let revoked = 0;
     for (const family of carrying) if (await this.revokeFamily(family.id, reason)) revoked++;
     return revoked;
