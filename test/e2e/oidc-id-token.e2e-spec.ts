@@ -137,6 +137,20 @@ describe.each(databases)('OpenID Connect ID tokens on %s', (_name, databaseUrl) 
     expect(userInfo).toEqual({ sub: party.user.id, email: party.user.email, email_verified: true });
   });
 
+  it('signs out through the end_session_endpoint URL openid-client builds from the discovery document', async () => {
+    const signedOut = 'https://app.example.com/signed-out';
+    const rp = await createParty(app, { scope: 'openid', post_logout_redirect_uris: [signedOut] });
+    const config = await openid.discovery(new URL(app.baseUrl!), rp.client.client_id, undefined, openid.ClientSecretBasic(rp.client.client_secret!), {
+      execute: [openid.allowInsecureRequests],
+    });
+    const tokens = await signInAndExchange(app, rp);
+    const url = openid.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: signedOut, state: 'bye' });
+    expect(url.origin + url.pathname).toBe(`${app.baseUrl}/logout`);
+    const res = await app.http().get(url.pathname + url.search).set('Cookie', rp.cookies.header());
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe(`${signedOut}?state=bye`);
+  });
+
   it('answers a fresh ID token on refresh, with the same sub, auth_time and sid', async () => {
     const first = (await signInAndExchange(app, party, SCOPE)) as { id_token?: string; refresh_token?: string };
     const refreshed = await refresh(app, party.client, first.refresh_token!);
