@@ -36,9 +36,19 @@ export class AccessRevoker {
 
   async revokeUser(userId: string, reason: string): Promise<RevokedUserAccess> {
     const tokenFamilies = await this.lookUp(TokenFamiliesService).revokeAllForUser(userId, reason);
-    const signInSessions = await this.lookUp(AuthorizationService).endSessionsOf(userId);
+    const signInSessions = await this.lookUp(AuthorizationService).endSessionsOf(userId, reason);
     await this.denySubject(userId);
     return { tokenFamilies, signInSessions };
+  }
+
+  /**
+   * Revokes the user's grants that carry `scope`, and their unredeemed codes (which might carry
+   * it): for a role taken away. Answers how many families were revoked.
+   */
+  async revokeScopeOfUser(userId: string, scope: string, reason: string): Promise<number> {
+    const families = await this.lookUp(TokenFamiliesService).revokeUserFamiliesWithScope(userId, scope, reason);
+    await this.lookUp(AuthorizationService).discardCodesOf(userId);
+    return families;
   }
 
   /**

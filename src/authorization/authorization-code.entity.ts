@@ -8,6 +8,8 @@ import { TimeColumn } from '../database/columns';
 @Entity({ name: 'authorization_codes' })
 // The purge by expiry.
 @Index('idx_authorization_codes_expires_at', ['expiresAt'])
+// A user's unredeemed codes die with their sessions.
+@Index('idx_authorization_codes_user_id', ['userId'])
 export class AuthorizationCode {
   @PrimaryColumn('varchar', { name: 'code_hash', length: 64 })
   codeHash: string;
@@ -34,6 +36,14 @@ export class AuthorizationCode {
 
   @TimeColumn('auth_time')
   authTime: Date;
+
+  /** The sign-in session (its public `sid`) the code came from. */
+  @Column('varchar', { name: 'session_id', length: 64, nullable: true })
+  sessionId: string | null;
+
+  /** OIDC `nonce` of the authorization request, echoed in the ID token. */
+  @Column('text', { name: 'nonce', nullable: true })
+  nonce: string | null;
 
   @TimeColumn('expires_at')
   expiresAt: Date;

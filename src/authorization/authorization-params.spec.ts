@@ -53,6 +53,24 @@ describe('validateAuthorizationParams', () => {
     expect(validate({ prompt: 'login consent', max_age: '0' })).toMatchObject({ prompts: ['login', 'consent'], maxAgeSeconds: 0 });
   });
 
+  it('counts a repeated prompt value once (OIDC)', () => {
+    expect(validate({ prompt: 'login login consent login' }).prompts).toEqual(['login', 'consent']);
+  });
+
+  it.each(['none login', 'none consent', 'none none login', 'bogus', 'login bogus'])('refuses prompt=%p', (prompt) => {
+    expect(() => validate({ prompt })).toThrow(/^invalid_request: prompt/);
+  });
+
+  it.each(['-1', '1e99', '1.5', '9999999999', ' 1'])('refuses max_age=%p', (maxAge) => {
+    expect(() => validate({ max_age: maxAge })).toThrow(/^invalid_request: max_age/);
+  });
+
+  it('keeps nonce and login_hint exactly as sent, within bounds', () => {
+    expect(validate({ nonce: ' n-é ', login_hint: 'Ada@Example.com' })).toMatchObject({ nonce: ' n-é ', loginHint: 'Ada@Example.com' });
+    expect(() => validate({ nonce: 'n'.repeat(513) })).toThrow(/^invalid_request: nonce/);
+    expect(() => validate({ login_hint: 'x'.repeat(321) })).toThrow(/^invalid_request: login_hint/);
+  });
+
   it('refuses a client without the authorization_code grant', () => {
     expect(() =>
       validateAuthorizationParams(valid, { ...client, grantTypes: ['client_credentials'] } as Client, 'https://app.example.com/cb'),

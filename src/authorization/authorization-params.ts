@@ -15,6 +15,10 @@ export interface AuthorizationParams {
   codeChallenge: string;
   prompts: Prompt[];
   maxAgeSeconds?: number;
+  /** OIDC: echoed exactly in the ID token. */
+  nonce?: string;
+  /** OIDC: the email to pre-fill on the sign-in page. */
+  loginHint?: string;
 }
 
 /** Where errors go once the client and redirect URI are trusted. */
@@ -41,6 +45,9 @@ export class AuthorizationPageError extends Error {
 /** RFC 7636 §4.2: 43 to 128 characters of the unreserved set. */
 const CODE_CHALLENGE = /^[A-Za-z0-9\-._~]{43,128}$/;
 const PROMPTS: readonly Prompt[] = ['none', 'login', 'consent'];
+/** Bounds that keep stored requests small; real values are far shorter. */
+const MAX_NONCE_LENGTH = 512;
+const MAX_LOGIN_HINT_LENGTH = 320;
 
 /** Reads one parameter; a repeated one is an error (RFC 6749 §3.1), and so is a NUL character. */
 export function single(params: Record<string, unknown>, name: string): string | undefined {
@@ -111,7 +118,8 @@ export function validateAuthorizationParams(
   // RFC 6749 §3.3: no scope requested means the client's registered scope.
   const scopes = requested.length > 0 ? [...new Set(requested)] : registered;
 
-  const prompts = parseScope(single(params, 'prompt'));
+  // OIDC Core §3.1.2.1: a space-separated list; a value said twice is said once.
+  const prompts = [...new Set(parseScope(single(params, 'prompt')))];
   if (prompts.some((prompt) => !PROMPTS.includes(prompt as Prompt))) {
     throw new OAuthError('invalid_request', 'prompt must be none, login or consent');
   }
@@ -125,6 +133,15 @@ export function validateAuthorizationParams(
     throw new OAuthError('invalid_request', 'max_age must be a non-negative whole number of seconds');
   }
 
+  const nonce = single(params, 'nonce');
+  if (nonce !== undefined && nonce.length > MAX_NONCE_LENGTH) {
+    throw new OAuthError('invalid_request', `nonce must be at most ${MAX_NONCE_LENGTH} characters`);
+  }
+  const loginHint = single(params, 'login_hint');
+  if (loginHint !== undefined && loginHint.length > MAX_LOGIN_HINT_LENGTH) {
+    throw new OAuthError('invalid_request', `login_hint must be at most ${MAX_LOGIN_HINT_LENGTH} characters`);
+  }
+
   return {
     clientId: client.clientId,
     redirectUri,
@@ -133,6 +150,8 @@ export function validateAuthorizationParams(
     codeChallenge,
     prompts: prompts as Prompt[],
     maxAgeSeconds: maxAge === undefined ? undefined : Number(maxAge),
+    nonce,
+    loginHint,
   };
 }
 

@@ -34,8 +34,12 @@ export class AuthorizationRequest {
   codeChallenge: string;
 
   /** Space-separated `prompt` values (`login`, `consent`); `none` never waits for a page. */
-  @Column('varchar', { name: 'prompt', length: 32, nullable: true })
+  @Column('text', { name: 'prompt', nullable: true })
   prompt: string | null;
+
+  /** OIDC `nonce`, exactly as sent. */
+  @Column('text', { name: 'nonce', nullable: true })
+  nonce: string | null;
 
   /** The user who signed in for this request; consent is accepted only from their session. */
   @Column('varchar', { name: 'user_id', length: 64, nullable: true })

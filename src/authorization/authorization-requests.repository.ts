@@ -22,6 +22,7 @@ export class AuthorizationRequestsRepository {
       state: params.state ?? null,
       codeChallenge: params.codeChallenge,
       prompt: params.prompts.filter((prompt) => prompt !== 'none').join(' ') || null,
+      nonce: params.nonce ?? null,
       userId: null,
       createdAt: now,
       expiresAt,

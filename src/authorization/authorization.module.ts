@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
+import { OidcModule } from '../oidc/oidc.module';
+import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
+import { EndSessionService } from './end-session.service';
+import { SessionEnder } from './session-ender';
+import { SessionExpiryJob } from './session-expiry.job';
 import { AuthorizationCode } from './authorization-code.entity';
 import { AuthorizationRequest } from './authorization-request.entity';
 import { AuthorizationRequestsRepository } from './authorization-requests.repository';
@@ -20,9 +25,20 @@ import { UserSession } from './user-session.entity';
     TypeOrmModule.forFeature([AuthorizationCode, AuthorizationRequest, UserSession, Consent, LoginFailure]),
     ClientsModule,
     UsersModule,
+    TokensModule,
+    OidcModule,
   ],
   controllers: [AuthorizeController],
-  providers: [AuthorizationService, AuthorizationRequestsRepository, SessionsRepository, ConsentsRepository, LoginThrottle],
+  providers: [
+    AuthorizationService,
+    AuthorizationRequestsRepository,
+    SessionsRepository,
+    ConsentsRepository,
+    LoginThrottle,
+    SessionEnder,
+    SessionExpiryJob,
+    EndSessionService,
+  ],
   exports: [AuthorizationService],
 })
 export class AuthorizationModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { ADMIN_SCOPE } from '../admin/admin-auth.guard';
 import { addSeconds, Clock } from '../common/clock';
 import { constantTimeEqual, hmacSha256, sha256 } from '../common/crypto/hashing';
 import { RandomSource } from '../common/crypto/random';
@@ -9,7 +10,7 @@ import { parseScope } from '../common/scopes';
 import type { Client } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import { AppConfig } from '../config/app-config';
-import type { User } from '../users/user.entity';
+import { ADMIN_ROLE, hasRole, type User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AuthorizationCode } from './authorization-code.entity';
 import {
@@ -25,11 +26,12 @@ import { AuthorizationRequest } from './authorization-request.entity';
 import { AuthorizationRequestsRepository } from './authorization-requests.repository';
 import { ConsentsRepository } from './consents.repository';
 import { LoginThrottle } from './login-throttle';
+import { SessionEnder } from './session-ender';
 import { SessionsRepository } from './sessions.repository';
 import type { UserSession } from './user-session.entity';
 import { ResourceRegistry } from '../resources/resource-registry';
 import { readResourceParameter, ResourceTargets } from '../resources/resource-targets';
-import { consentPage, errorPage, loginPage, logoutPage } from './views/pages';
+import { consentPage, errorPage, loginPage } from './views/pages';
 
 /** RFC 9700 §4.2.1 asks for short-lived codes; the contract fixes 60 s. */
 export const CODE_TTL_SECONDS = 60;
@@ -45,14 +47,18 @@ export interface BrowserContext {
   ip: string;
 }
 
-export type Outcome =
+export type Outcome = (
   | { kind: 'redirect'; location: string }
-  | { kind: 'page'; status: number; html: string; retryAfterSeconds?: number };
+  | { kind: 'page'; status: number; html: string; retryAfterSeconds?: number }
+) & {
+  /** The browser's session has ended: clear its cookie. */
+  signedOut?: boolean;
+};
 
 /** A sign-in also answers the new session, which the controller puts in a cookie. */
 export type LoginOutcome = Outcome & { session?: { id: string; expiresAt: Date } };
 
-interface SignedIn {
+export interface SignedIn {
   session: UserSession;
   user: User;
 }
@@ -70,6 +76,7 @@ export class AuthorizationService {
     private readonly sessions: SessionsRepository,
     private readonly consents: ConsentsRepository,
     private readonly throttle: LoginThrottle,
+    private readonly sessionEnder: SessionEnder,
     @InjectRepository(AuthorizationCode) private readonly codes: Repository<AuthorizationCode>,
     private readonly clock: Clock,
     private readonly random: RandomSource,
@@ -94,11 +101,14 @@ export class AuthorizationService {
         params.maxAgeSeconds !== undefined &&
         signedIn !== null &&
         now.getTime() - signedIn.session.authTime.getTime() > params.maxAgeSeconds * 1000;
-      if (!signedIn || tooOld || params.prompts.includes('login')) {
+      // OIDC Core §3.1.2.1: a login_hint naming someone else than the signed-in user asks for a sign-in.
+      const otherUser =
+        params.loginHint !== undefined && signedIn !== null && params.loginHint.trim().toLowerCase() !== signedIn.user.emailNormalized;
+      if (!signedIn || tooOld || otherUser || params.prompts.includes('login')) {
         if (params.prompts.includes('none')) throw new OAuthError('login_required', 'the user must sign in');
         const requestId = this.random.token();
         await this.requests.create(requestId, params, now, addSeconds(now, REQUEST_TTL_SECONDS));
-        return this.page(200, loginPage({ clientName: client!.clientName, form: this.form(requestId, browser) }));
+        return this.page(200, loginPage({ clientName: client!.clientName, form: this.form(requestId, browser), email: params.loginHint }));
       }
       return this.continueSignedIn(client!, params, signedIn, browser);
     });
@@ -127,11 +137,19 @@ export class AuthorizationService {
     if (!user) return again(400, 'Wrong email or password.');
     await this.throttle.succeeded(attempt);
 
-    // A new session id at every sign-in (no session fixation); the old one ends.
-    if (browser.sessionId) await this.sessions.delete(browser.sessionId);
+    // A new session id at every sign-in (no session fixation). The same user signing in again
+    // keeps the session's public id, and with it the tokens it started; anyone else ends it.
+    const previous = browser.sessionId ? await this.sessions.find(browser.sessionId) : null;
+    let sid = this.random.id();
+    if (previous && previous.userId === user.id && previous.sid && previous.expiresAt.getTime() > now.getTime()) {
+      sid = previous.sid;
+      await this.sessions.deleteByHash(previous.idHash);
+    } else if (previous) {
+      await this.sessionEnder.end(previous, 'signed_in_as_another_user');
+    }
     const sessionId = this.random.token();
     const expiresAt = addSeconds(now, this.config.sessionTtlSeconds);
-    const session = await this.sessions.create(sessionId, user.id, now, expiresAt);
+    const session = await this.sessions.create(sessionId, sid, user.id, now, expiresAt);
 
     const params = paramsOf(request);
     const outcome = await this.redirectingErrors(request.redirectUri, request.state ?? undefined, () =>
@@ -152,7 +170,7 @@ export class AuthorizationService {
       throw new AuthorizationPageError(400, 'Invalid form', 'Choose Allow or Deny.');
     }
     await this.finish(request);
-    const params = paramsOf(request);
+    const params = grantable(paramsOf(request), signedIn.user);
     return this.redirectingErrors(request.redirectUri, request.state ?? undefined, async () => {
       if (decision === 'deny') throw new OAuthError('access_denied', 'the user denied the request');
       await this.consents.grant(signedIn.user.id, client.clientId, params.scopes, this.clock.now());
@@ -160,34 +178,44 @@ export class AuthorizationService {
     });
   }
 
-  /** `GET /logout`: a page with the sign-out form, when signed in. */
-  async logoutForm(browser: BrowserContext): Promise<Outcome> {
-    const signedIn = await this.signedIn(browser);
-    return this.page(200, logoutPage({ csrfToken: signedIn ? this.csrfToken(browser, 'logout') : undefined }));
+  /** Ends every sign-in session of a user, and what they started (for an operator revoking a user's access). */
+  endSessionsOf(userId: string, reason: string): Promise<number> {
+    return this.sessionEnder.endAllOf(userId, reason);
   }
 
-  /** `POST /logout`: ends the session, if the form's CSRF token belongs to this browser. */
-  async logout(body: Record<string, unknown>, browser: BrowserContext): Promise<Outcome> {
-    this.checkCsrf(body, browser, 'logout');
-    if (browser.sessionId) await this.sessions.delete(browser.sessionId);
-    return this.page(200, logoutPage({ signedOut: true }));
+  /** Unredeemed codes of a user will never be exchanged (a role taken away). */
+  discardCodesOf(userId: string): Promise<void> {
+    return this.sessionEnder.discardCodesOf(userId);
   }
 
-  /** Ends every sign-in session of a user (for an operator revoking a user's access). */
-  endSessionsOf(userId: string): Promise<number> {
-    return this.sessions.deleteForUser(userId);
+  /**
+   * CSRF token of a form that acts on `subject` in this browser: an HMAC keyed by the random
+   * value in its HttpOnly SameSite=Lax cookie, which another site can neither read nor compute.
+   */
+  csrfToken(browser: BrowserContext, subject: string): string {
+    return hmacSha256(Buffer.from(browser.browserId), subject);
+  }
+
+  /** The live session of this browser and its user, or null. */
+  async signedIn(browser: BrowserContext): Promise<SignedIn | null> {
+    if (!browser.sessionId) return null;
+    const session = await this.sessions.findLive(browser.sessionId, this.clock.now());
+    const user = session && (await this.users.findById(session.userId));
+    return session && user ? { session, user } : null;
   }
 
   private async continueSignedIn(
     client: Client,
-    params: AuthorizationParams,
+    requested: AuthorizationParams,
     signedIn: SignedIn,
     browser: BrowserContext,
     pending?: { requestId: string; request: AuthorizationRequest },
   ): Promise<Outcome> {
+    const params = grantable(requested, signedIn.user);
+    // OIDC Core §3.1.2.1: prompt=consent asks even a first-party (skip_consent) client's user.
     const needsConsent =
-      !client.skipConsent &&
-      (params.prompts.includes('consent') || !(await this.consents.covers(signedIn.user.id, client.clientId, params.scopes)));
+      params.prompts.includes('consent') ||
+      (!client.skipConsent && !(await this.consents.covers(signedIn.user.id, client.clientId, params.scopes)));
     if (needsConsent) {
       if (params.prompts.includes('none')) throw new OAuthError('consent_required', 'the user must consent');
       let requestId = pending?.requestId;
@@ -205,6 +233,7 @@ export class AuthorizationService {
           clientName: client.clientName,
           scopes: params.scopes.map((name) => ({ name, description: this.registry.describe(name) })),
           userEmail: signedIn.user.email,
+          offline: params.scopes.includes('offline_access'),
           form: this.form(requestId!, browser),
         }),
       );
@@ -226,6 +255,8 @@ export class AuthorizationService {
       resources: params.resources?.join(' ') ?? null,
       codeChallenge: params.codeChallenge,
       authTime: signedIn.session.authTime,
+      sessionId: signedIn.session.sid,
+      nonce: params.nonce ?? null,
       expiresAt: addSeconds(now, CODE_TTL_SECONDS),
       consumedAt: null,
       familyId: null,
@@ -256,11 +287,10 @@ export class AuthorizationService {
   }
 
   /**
-   * CSRF: the token is an HMAC, keyed by the random value in this browser's HttpOnly
-   * SameSite=Lax cookie, of what the form acts on. Another site can neither read the cookie
-   * nor compute the token; the comparison is constant-time. Returns the request id.
+   * CSRF: the form's token must be `csrfToken(browser, …)` of what it acts on; the comparison
+   * is constant-time. Returns the request id.
    */
-  private checkCsrf(body: Record<string, unknown>, browser: BrowserContext, purpose: 'request' | 'logout'): string {
+  checkCsrf(body: Record<string, unknown>, browser: BrowserContext, purpose: 'request' | 'logout'): string {
     const requestId = purpose === 'request' ? (singleOrNothing(body, 'request_id') ?? '') : '';
     const presented = singleOrNothing(body, 'csrf_token') ?? '';
     const expected = this.csrfToken(browser, purpose === 'request' ? `request:${requestId}` : 'logout');
@@ -270,19 +300,8 @@ export class AuthorizationService {
     return requestId;
   }
 
-  private csrfToken(browser: BrowserContext, subject: string): string {
-    return hmacSha256(Buffer.from(browser.browserId), subject);
-  }
-
   private form(requestId: string, browser: BrowserContext) {
     return { requestId, csrfToken: this.csrfToken(browser, `request:${requestId}`) };
-  }
-
-  private async signedIn(browser: BrowserContext): Promise<SignedIn | null> {
-    if (!browser.sessionId) return null;
-    const session = await this.sessions.findLive(browser.sessionId, this.clock.now());
-    const user = session && (await this.users.findById(session.userId));
-    return session && user ? { session, user } : null;
   }
 
   /** Runs a step whose `OAuthError`s go back to the client (RFC 6749 §4.1.2.1). */
@@ -326,5 +345,15 @@ function paramsOf(request: AuthorizationRequest): AuthorizationParams {
     state: request.state ?? undefined,
     codeChallenge: request.codeChallenge,
     prompts: parseScope(request.prompt) as Prompt[],
+    nonce: request.nonce ?? undefined,
   };
+}
+
+/**
+ * The requested scope less what this user cannot be given: `admin` only with the `admin` role.
+ * Dropped silently, so an ordinary user of an admin client gets the rest, never an error.
+ */
+function grantable(params: AuthorizationParams, user: User): AuthorizationParams {
+  if (!params.scopes.includes(ADMIN_SCOPE) || hasRole(user, ADMIN_ROLE)) return params;
+  return { ...params, scopes: params.scopes.filter((scope) => scope !== ADMIN_SCOPE) };
 }

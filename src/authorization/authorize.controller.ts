@@ -4,6 +4,7 @@ import { RandomSource } from '../common/crypto/random';
 import { AppConfig } from '../config/app-config';
 import { AuthorizationPageError } from './authorization-params';
 import { AuthorizationService, BrowserContext, LoginOutcome, Outcome, renderPageError } from './authorization.service';
+import { EndSessionService } from './end-session.service';
 import { PAGE_CSP } from './views/html';
 
 export const SESSION_COOKIE = 'oauth_session';
@@ -18,6 +19,7 @@ const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
 export class AuthorizeController {
   constructor(
     private readonly authorization: AuthorizationService,
+    private readonly endSession: EndSessionService,
     private readonly random: RandomSource,
     private readonly config: AppConfig,
   ) {}
@@ -38,18 +40,19 @@ export class AuthorizeController {
     });
   }
 
+  /** `end_session_endpoint` (RP-Initiated Logout 1.0), and the sign-out page of the server itself. */
   @Get('logout')
   logoutGet(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.answer(req, res, (browser) => this.authorization.logoutForm(browser));
+    return this.answer(req, res, (browser) => this.endSession.request(req.query as Record<string, unknown>, browser));
   }
 
+  /** A client's logout request as a form, or the confirmation form (which carries a CSRF token). */
   @Post('logout')
   logoutPost(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.answer(req, res, async (browser) => {
-      const outcome = await this.authorization.logout(bodyOf(req), browser);
-      res.clearCookie(SESSION_COOKIE, this.cookieOptions());
-      return outcome;
-    });
+    const body = bodyOf(req);
+    return this.answer(req, res, (browser) =>
+      this.endSession.isConfirmation(body) ? this.endSession.confirm(body, browser) : this.endSession.request(body, browser),
+    );
   }
 
   private async answer(req: Request, res: Response, step: (browser: BrowserContext) => Promise<Outcome | LoginOutcome>): Promise<void> {
@@ -66,6 +69,7 @@ export class AuthorizeController {
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Pragma', 'no-cache');
+    if (outcome.signedOut) res.clearCookie(SESSION_COOKIE, this.cookieOptions());
     if ('session' in outcome && outcome.session) {
       res.cookie(SESSION_COOKIE, outcome.session.id, {
         ...this.cookieOptions(),

@@ -9,10 +9,10 @@ import { UserSession } from './user-session.entity';
 export class SessionsRepository {
   constructor(@InjectRepository(UserSession) private readonly rows: Repository<UserSession>) {}
 
-  async create(id: string, userId: string, authTime: Date, expiresAt: Date): Promise<UserSession> {
-    // Expired sessions are swept as new ones begin: one indexed delete keeps the table small.
-    await this.purgeExpired(authTime);
-    const session = this.rows.create({ idHash: sha256(id), userId, authTime, expiresAt });
+  /** `sid` is the session's public id; a re-authentication keeps it (and so what it started). */
+  async create(id: string, sid: string, userId: string, authTime: Date, expiresAt: Date): Promise<UserSession> {
+    // Expired sessions are not swept here: ending one ends its tokens (SessionExpiryJob).
+    const session = this.rows.create({ idHash: sha256(id), sid, userId, authTime, expiresAt });
     await this.rows.insert(session);
     return session;
   }
@@ -23,17 +23,23 @@ export class SessionsRepository {
     return session && session.expiresAt.getTime() > now.getTime() ? session : null;
   }
 
-  async delete(id: string): Promise<void> {
-    await this.rows.delete({ idHash: sha256(id) });
+  /** The session behind a cookie value, live or expired, or null. */
+  find(id: string): Promise<UserSession | null> {
+    return this.rows.findOneBy({ idHash: sha256(id) });
   }
 
-  /** Ends every sign-in session of a user; returns how many there were. */
-  async deleteForUser(userId: string): Promise<number> {
-    const result = await this.rows.delete({ userId });
-    return result.affected ?? 0;
+  findForUser(userId: string): Promise<UserSession[]> {
+    return this.rows.findBy({ userId });
   }
 
-  async purgeExpired(now: Date): Promise<void> {
-    await this.rows.createQueryBuilder().delete().where('expires_at <= :now', { now: now.getTime() }).execute();
+  /** Expired sessions, a batch at a time. */
+  findExpired(now: Date, limit = 500): Promise<UserSession[]> {
+    return this.rows.createQueryBuilder().where('expires_at <= :now', { now: now.getTime() }).limit(limit).getMany();
+  }
+
+  /** Deletes the row if it is still there: true for the one caller that removed it. */
+  async deleteByHash(idHash: string): Promise<boolean> {
+    const result = await this.rows.delete({ idHash });
+    return result.affected === 1;
   }
 }

@@ -19,7 +19,7 @@ import { invalidBody } from '../admin/admin-validation.pipe';
 import type { Client } from './client.entity';
 import { parseScope } from '../common/scopes';
 import { ResourceRegistry } from '../resources/resource-registry';
-import { clientMetadataProblems } from './client-metadata.rules';
+import { clientMetadataProblems, defaultResponseTypes } from './client-metadata.rules';
 import { ClientMetadata, ClientsService } from './clients.service';
 import { ClientPage, ClientResponse, ClientWithSecretResponse } from './dto/client.response';
 import { CreateClientDto } from './dto/create-client.dto';
@@ -49,6 +49,15 @@ export class AdminClientsController {
       scope: body.scope,
       tokenEndpointAuthMethod: body.token_endpoint_auth_method ?? 'client_secret_basic',
       skipConsent: body.skip_consent ?? false,
+      responseTypes: body.response_types ?? defaultResponseTypes(body.grant_types ?? ['authorization_code']),
+      postLogoutRedirectUris: body.post_logout_redirect_uris ?? [],
+      backchannelLogoutUri: body.backchannel_logout_uri ?? null,
+      backchannelLogoutSessionRequired: body.backchannel_logout_session_required ?? false,
+      clientUri: body.client_uri ?? null,
+      logoUri: body.logo_uri ?? null,
+      policyUri: body.policy_uri ?? null,
+      tosUri: body.tos_uri ?? null,
+      contacts: body.contacts ?? [],
     };
     assertCoherent(metadata);
     this.assertScopesExist(metadata.scope);
@@ -82,6 +91,16 @@ export class AdminClientsController {
       scope: body.scope,
       tokenEndpointAuthMethod: body.token_endpoint_auth_method,
       skipConsent: body.skip_consent,
+      // A change of grants without response_types takes their default (RFC 7591 §2.1).
+      responseTypes: body.response_types ?? (body.grant_types ? defaultResponseTypes(body.grant_types) : undefined),
+      postLogoutRedirectUris: body.post_logout_redirect_uris,
+      backchannelLogoutUri: body.backchannel_logout_uri,
+      backchannelLogoutSessionRequired: body.backchannel_logout_session_required,
+      clientUri: body.client_uri,
+      logoUri: body.logo_uri,
+      policyUri: body.policy_uri,
+      tosUri: body.tos_uri,
+      contacts: body.contacts,
     });
     const merged = { ...metadataOf(client), ...changes };
     if ((merged.tokenEndpointAuthMethod === 'none') !== (client.tokenEndpointAuthMethod === 'none')) {
@@ -145,6 +164,15 @@ function metadataOf(client: Client): ClientMetadata {
     scope: client.scope,
     tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
     skipConsent: client.skipConsent,
+    responseTypes: client.responseTypes ?? defaultResponseTypes(client.grantTypes),
+    postLogoutRedirectUris: client.postLogoutRedirectUris ?? [],
+    backchannelLogoutUri: client.backchannelLogoutUri,
+    backchannelLogoutSessionRequired: client.backchannelLogoutSessionRequired,
+    clientUri: client.clientUri,
+    logoUri: client.logoUri,
+    policyUri: client.policyUri,
+    tosUri: client.tosUri,
+    contacts: client.contacts ?? [],
   };
 }
 

@@ -16,5 +16,14 @@ export function clientMetadataProblems(metadata: ClientMetadata): string[] {
   if (grants.has('refresh_token') && !grants.has('authorization_code')) {
     problems.push('grant_types must contain authorization_code when it contains refresh_token');
   }
+  // RFC 7591 §2.1: the code response type goes with the authorization_code grant, and only with it.
+  if ((metadata.responseTypes ?? defaultResponseTypes(metadata.grantTypes)).includes('code') !== grants.has('authorization_code')) {
+    problems.push('response_types must be ["code"] when grant_types contains authorization_code, and [] otherwise (RFC 7591 §2.1)');
+  }
   return problems;
+}
+
+/** RFC 7591 §2.1 default: `["code"]` when the client may use the code grant. */
+export function defaultResponseTypes(grantTypes: readonly string[]): string[] {
+  return grantTypes.includes('authorization_code') ? ['code'] : [];
 }

@@ -42,6 +42,37 @@ export class Client {
   @TimeColumn('previous_secret_expires_at', { nullable: true })
   previousSecretExpiresAt: Date | null;
 
+  /** RFC 7591 §2.1: `["code"]` exactly when `authorization_code` is granted; null reads as that default. */
+  @Column('text', { name: 'response_types', nullable: true, transformer: jsonText })
+  responseTypes: string[] | null;
+
+  /** RP-Initiated Logout 1.0: where the user may be sent back after signing out. Null reads as none. */
+  @Column('text', { name: 'post_logout_redirect_uris', nullable: true, transformer: jsonText })
+  postLogoutRedirectUris: string[] | null;
+
+  /** Back-Channel Logout 1.0: where logout tokens are POSTed. */
+  @Column('text', { name: 'backchannel_logout_uri', nullable: true })
+  backchannelLogoutUri: string | null;
+
+  @Column('boolean', { name: 'backchannel_logout_session_required', default: () => 'false' })
+  backchannelLogoutSessionRequired: boolean;
+
+  // Registration metadata the server stores and returns but does not act on.
+  @Column('text', { name: 'client_uri', nullable: true })
+  clientUri: string | null;
+
+  @Column('text', { name: 'logo_uri', nullable: true })
+  logoUri: string | null;
+
+  @Column('text', { name: 'policy_uri', nullable: true })
+  policyUri: string | null;
+
+  @Column('text', { name: 'tos_uri', nullable: true })
+  tosUri: string | null;
+
+  @Column('text', { name: 'contacts', nullable: true, transformer: jsonText })
+  contacts: string[] | null;
+
   @TimeColumn('created_at')
   createdAt: Date;
 

@@ -24,6 +24,16 @@ export interface ClientMetadata {
   scope: string;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   skipConsent: boolean;
+  // OIDC and RFC 7591 metadata; missing reads as the default.
+  responseTypes?: string[];
+  postLogoutRedirectUris?: string[];
+  backchannelLogoutUri?: string | null;
+  backchannelLogoutSessionRequired?: boolean;
+  clientUri?: string | null;
+  logoUri?: string | null;
+  policyUri?: string | null;
+  tosUri?: string | null;
+  contacts?: string[];
 }
 
 /** A client with the secret that was just generated for it; the only time a secret is seen. */

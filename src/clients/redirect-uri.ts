@@ -26,3 +26,11 @@ export function redirectUriProblem(value: string): string | undefined {
   if (/^[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+$/.test(scheme)) return undefined;
   return 'must use https, loopback http, or a private-use scheme such as com.example.app:/callback';
 }
+
+/** Why a `backchannel_logout_uri` cannot be registered: the server POSTs to it, so only http(s). */
+export function backchannelLogoutUriProblem(value: string): string | undefined {
+  if (value.length > 2000) return 'must be at most 2000 characters';
+  const problem = redirectUriProblem(value);
+  if (problem) return problem;
+  return /^https?:/i.test(value) ? undefined : 'must use https (plain http only on 127.0.0.1, [::1] or localhost)';
+}

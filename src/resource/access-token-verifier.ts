@@ -4,6 +4,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { DenyListService } from '../revocation/deny-list.service';
+import { ResourceRegistry } from '../resources/resource-registry';
 import { KeyStoreService } from '../tokens/signing/key-store.service';
 
 /**
@@ -20,6 +21,7 @@ export class AccessTokenVerifier implements BearerTokenVerifier {
     private readonly denyList: DenyListService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly registry: ResourceRegistry,
   ) {
     this.getKey = async (header) => {
       // A cached key answers at once; an unknown kid reloads the store, rate limited there.
@@ -33,10 +35,19 @@ export class AccessTokenVerifier implements BearerTokenVerifier {
   }
 
   /** The token's claims, or `BearerTokenError('invalid_token')` saying which check failed in its detail. */
-  async verify(token: string): Promise<AccessTokenClaims> {
+  verify(token: string): Promise<AccessTokenClaims> {
+    return this.verifyFor(token, this.config.accessTokenAudience);
+  }
+
+  /** `verify` for an endpoint of this server itself (UserInfo): a token for any registered resource will do. */
+  verifyForAnyAudience(token: string): Promise<AccessTokenClaims> {
+    return this.verifyFor(token, [this.config.accessTokenAudience, ...this.registry.all().map((resource) => resource.identifier)]);
+  }
+
+  private async verifyFor(token: string, audience: string | string[]): Promise<AccessTokenClaims> {
     const payload = await verifyAccessToken(token, this.getKey, {
       issuer: this.config.issuer,
-      audience: this.config.accessTokenAudience,
+      audience,
       clockSkewSeconds: this.config.clockSkewSeconds,
       now: this.clock.now(),
     });

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthenticatedClient } from '../clients/authenticated-client';
 import { OAuthError } from '../common/errors/oauth-error';
-import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 import { TokenParams } from './grants/token-params';
+import { UsersService } from '../users/users.service';
+import { GRANT_HANDLERS, GrantHandler, TokenGrantResult } from './grants/grant-handler';
+import { IdTokenIssuer } from './id-tokens/id-token.issuer';
 import { AccessTokenIssuer } from './signing/access-token.issuer';
 
 /** RFC 6749 §5.1 success body. */
@@ -12,6 +14,7 @@ export interface TokenResponse {
   expires_in: number;
   scope: string;
   refresh_token?: string;
+  id_token?: string;
 }
 
 export interface TokenRequest {
@@ -25,6 +28,8 @@ export interface TokenRequest {
 export class TokenEndpointService {
   constructor(
     private readonly issuer: AccessTokenIssuer,
+    private readonly idTokens: IdTokenIssuer,
+    private readonly users: UsersService,
     @Inject(GRANT_HANDLERS) private readonly handlers: ReadonlyMap<string, GrantHandler>,
   ) {}
 
@@ -45,12 +50,29 @@ export class TokenEndpointService {
       sid: grant.sid,
       authTime: grant.authTime,
     });
+    const idToken = await this.idTokenFor(grantType, grant, client);
     return {
       access_token: accessToken.token,
       token_type: 'Bearer',
       expires_in: accessToken.expiresInSeconds,
       scope: grant.scopes.join(' '),
       ...(grant.refreshToken ? { refresh_token: grant.refreshToken } : {}),
+      ...(idToken ? { id_token: idToken } : {}),
     };
+  }
+
+  /** OIDC Core §3.1.3.3 and §12.2: a user's grant with `openid` answers an ID token too. */
+  private async idTokenFor(grantType: string, grant: TokenGrantResult, client: AuthenticatedClient): Promise<string | undefined> {
+    if (grantType === 'client_credentials' || !grant.scopes.includes('openid')) return undefined;
+    const user = await this.users.findById(grant.subject);
+    if (!user) throw new OAuthError('invalid_grant', 'the user of this grant no longer exists', `user ${grant.subject} gone`);
+    return this.idTokens.issue({
+      user,
+      clientId: client.clientId,
+      scopes: grant.scopes,
+      authTime: grant.authTime,
+      sessionId: grant.sessionId,
+      nonce: grant.nonce,
+    });
   }
 }

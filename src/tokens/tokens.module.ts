@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthorizationCode } from '../authorization/authorization-code.entity';
 import { ClientsModule } from '../clients/clients.module';
+import { UsersModule } from '../users/users.module';
+import { IdTokenHintReader } from './id-tokens/id-token-hint.reader';
+import { IdTokenIssuer } from './id-tokens/id-token.issuer';
 import { DiscoveryController } from './discovery/discovery.controller';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { AuthorizationCodesRepository } from './grants/authorization-codes.repository';
@@ -35,6 +38,7 @@ import { TokenPurgeJob } from './token-purge.job';
 @Module({
   imports: [
     ClientsModule,
+    UsersModule,
     TypeOrmModule.forFeature([SigningKey, TokenFamily, RefreshToken, RefreshTokenKey, SecurityEvent, AuthorizationCode]),
   ],
   controllers: [TokenController, TokenRevocationController, IntrospectionController, DiscoveryController, KeysAdminController, RefreshTokenKeysAdminController],
@@ -45,6 +49,8 @@ import { TokenPurgeJob } from './token-purge.job';
     AccessTokenInspector,
     RefreshTokenKeyRing,
     RefreshTokenIssuer,
+    IdTokenIssuer,
+    IdTokenHintReader,
     TokenFamiliesRepository,
     TokenFamiliesService,
     AuthorizationCodesRepository,
@@ -63,6 +69,6 @@ import { TokenPurgeJob } from './token-purge.job';
     TokenRevocationService,
     TokenPurgeJob,
   ],
-  exports: [KeyStoreService, TokenFamiliesService],
+  exports: [KeyStoreService, TokenFamiliesService, IdTokenHintReader],
 })
 export class TokensModule {}

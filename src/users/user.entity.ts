@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { TimeColumn } from '../database/columns';
+import { jsonText, TimeColumn } from '../database/columns';
 
 @Entity({ name: 'users' })
 @Index('uq_users_email_normalized', ['emailNormalized'], { unique: true })
@@ -19,6 +19,24 @@ export class User {
   @Column('varchar', { name: 'password_hash', length: 255 })
   passwordHash: string;
 
+  /** Display name, the OIDC `name` claim (scope `profile`). */
+  @Column('varchar', { name: 'name', length: 200, nullable: true })
+  name: string | null;
+
+  /** The OIDC `email_verified` claim: set by an operator who checked the address. */
+  @Column('boolean', { name: 'email_verified', default: () => 'false' })
+  emailVerified: boolean;
+
+  /** Role names; the server itself reads only `admin`. Null reads as none. */
+  @Column('text', { name: 'roles', nullable: true, transformer: jsonText })
+  roles: string[] | null;
+
   @TimeColumn('created_at')
   createdAt: Date;
+}
+
+export const ADMIN_ROLE = 'admin';
+
+export function hasRole(user: Pick<User, 'roles'>, role: string): boolean {
+  return (user.roles ?? []).includes(role);
 }

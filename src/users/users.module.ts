@@ -4,12 +4,13 @@ import { AdminModule } from '../admin/admin.module';
 import { AdminUsersController } from './admin-users.controller';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
+import { UserClaimsProvider } from './user-claims-provider';
 import { UsersService } from './users.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User]), AdminModule],
   controllers: [AdminUsersController],
-  providers: [UsersService, PasswordHasher],
-  exports: [UsersService],
+  providers: [UsersService, PasswordHasher, UserClaimsProvider],
+  exports: [UsersService, UserClaimsProvider],
 })
 export class UsersModule {}

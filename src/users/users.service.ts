@@ -1,6 +1,6 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Not, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { RandomSource } from '../common/crypto/random';
 import { PasswordHasher } from './password-hasher';
@@ -8,6 +8,15 @@ import { User } from './user.entity';
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+/** What `PATCH /admin/users/:id` may change. */
+export interface UserChanges {
+  email?: string;
+  password?: string;
+  name?: string | null;
+  emailVerified?: boolean;
+  roles?: string[];
 }
 
 /** Accounts that sign in on the login page. */
@@ -21,7 +30,7 @@ export class UsersService {
   ) {}
 
   /** Creates an account; `409` when the email is taken, in any letter case. */
-  async create(email: string, password: string): Promise<User> {
+  async create(email: string, password: string, profile: { name?: string; roles?: string[] } = {}): Promise<User> {
     const emailNormalized = normalizeEmail(email);
     if (await this.users.existsBy({ emailNormalized })) {
       throw new ConflictException('email is already registered');
@@ -31,6 +40,9 @@ export class UsersService {
       email: email.trim(),
       emailNormalized,
       passwordHash: await this.hasher.hash(password),
+      name: profile.name ?? null,
+      emailVerified: false,
+      roles: profile.roles ?? [],
       createdAt: this.clock.now(),
     });
     try {
@@ -38,6 +50,39 @@ export class UsersService {
     } catch (error) {
       // Two racing sign-ups: the unique index decides.
       if (await this.users.existsBy({ emailNormalized })) throw new ConflictException('email is already registered');
+      throw error;
+    }
+    return user;
+  }
+
+  /** A page of users, oldest first. */
+  async list(offset: number, limit: number): Promise<{ items: User[]; total: number }> {
+    const [items, total] = await this.users.findAndCount({ order: { createdAt: 'ASC', id: 'ASC' }, skip: offset, take: limit });
+    return { items, total };
+  }
+
+  /**
+   * Applies a change; null when there is no such user, `409` when a new email is taken. A new
+   * password is hashed with argon2id like every other; a new email is unverified unless said.
+   */
+  async update(id: string, changes: UserChanges): Promise<User | null> {
+    const user = await this.findById(id);
+    if (!user) return null;
+    if (changes.email !== undefined && normalizeEmail(changes.email) !== user.emailNormalized) {
+      const emailNormalized = normalizeEmail(changes.email);
+      if (await this.users.existsBy({ emailNormalized })) throw new ConflictException('email is already registered');
+      Object.assign(user, { email: changes.email.trim(), emailNormalized, emailVerified: changes.emailVerified ?? false });
+    }
+    if (changes.password !== undefined) user.passwordHash = await this.hasher.hash(changes.password);
+    if (changes.name !== undefined) user.name = changes.name;
+    if (changes.emailVerified !== undefined) user.emailVerified = changes.emailVerified;
+    if (changes.roles !== undefined) user.roles = changes.roles;
+    try {
+      await this.users.save(user);
+    } catch (error) {
+      if (changes.email !== undefined && (await this.users.existsBy({ emailNormalized: user.emailNormalized, id: Not(id) }))) {
+        throw new ConflictException('email is already registered');
+      }
       throw error;
     }
     return user;

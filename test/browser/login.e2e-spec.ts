@@ -64,6 +64,43 @@ describe('sign-in and consent in a real browser', () => {
     await context.close();
   });
 
+  it('signs out on the logout confirmation page and returns to the registered post-logout URI with the state', async () => {
+    const signedOutUrl = callbackUrl.replace(/callback$/, 'signed-out');
+    const logoutClient = await createClient(app, {
+      client_name: 'Logout <Test> App',
+      redirect_uris: [callbackUrl],
+      post_logout_redirect_uris: [signedOutUrl],
+      scope: 'openid',
+      skip_consent: true,
+    });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (message: ConsoleMessage) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+
+    await page.goto(`${app.baseUrl}${authorizationPath(logoutClient, { scope: 'openid', code_challenge: pkcePair().challenge })}`);
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await Promise.all([page.waitForURL(`${callbackUrl}?**`), page.getByRole('button', { name: 'Sign in' }).click()]);
+
+    const query = new URLSearchParams({ client_id: logoutClient.client_id, post_logout_redirect_uri: signedOutUrl, state: 'bye' });
+    await page.goto(`${app.baseUrl}/logout?${query.toString()}`);
+    await expect(page.getByRole('heading', { name: 'Sign out' }).isVisible()).resolves.toBe(true);
+    // The client's name is shown as text, never as markup.
+    await expect(page.getByText('Logout <Test> App').isVisible()).resolves.toBe(true);
+    await Promise.all([page.waitForURL(`${signedOutUrl}?**`), page.getByRole('button', { name: 'Sign out' }).click()]);
+    expect(new URL(page.url()).searchParams.get('state')).toBe('bye');
+
+    // Signed out: the next authorization asks for the password again.
+    await page.goto(`${app.baseUrl}${authorizationPath(logoutClient, { scope: 'openid', code_challenge: pkcePair().challenge })}`);
+    await expect(page.getByLabel('Password').isVisible()).resolves.toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('fits the login page on a phone screen without sideways scrolling', async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();

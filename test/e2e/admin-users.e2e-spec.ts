@@ -23,11 +23,11 @@ describe.each(databases)('admin API for users on %s', (_name, databaseUrl) => {
   };
 
   describe('POST /admin/users', () => {
-    it('creates a user and answers 201 with its id and email only', async () => {
+    it('creates a user and answers 201 with its id, email, name and roles, never the hash', async () => {
       const email = uniqueEmail();
       const res = await app.http().post('/admin/users').set(AUTH).send({ email, password: PASSWORD });
       expect(res.status).toBe(201);
-      expect(res.body).toEqual({ id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), email, created_at: expect.any(Number) });
+      expect(res.body).toEqual({ id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), email, email_verified: false, name: null, roles: [], created_at: expect.any(Number) });
     });
 
     it('stores an argon2id hash, never the password, and the user can sign in with it', async () => {
@@ -83,7 +83,7 @@ describe.each(databases)('admin API for users on %s', (_name, databaseUrl) => {
       const { id, email } = await createUser();
       const res = await app.http().get(`/admin/users/${id}`).set(AUTH);
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ id, email, created_at: expect.any(Number) });
+      expect(res.body).toEqual({ id, email, email_verified: false, name: null, roles: [], created_at: expect.any(Number) });
     });
 
     it('deletes a user: 204, then 404, and the credentials no longer sign in', async () => {

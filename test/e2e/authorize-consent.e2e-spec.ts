@@ -120,14 +120,16 @@ describe.each(databases)('consent on %s', (_name, databaseUrl) => {
     expect(someoneElse.pages).toEqual(['login', 'consent']);
   });
 
-  it('never shows the consent page to a skip_consent client, even with prompt=consent', async () => {
+  it('shows the consent page to a skip_consent client only when it sends prompt=consent (OIDC)', async () => {
     const firstParty = await createClient(app, { client_name: 'First party', skip_consent: true });
     const user = await createUser(app);
     const first = await authorize(app, { ...firstParty, user });
     expect(first.pages).toEqual(['login']);
     expect(first.code).toBeDefined();
+    const again = await authorize(app, { ...firstParty, user, cookies: first.cookies });
+    expect(again.pages).toEqual([]);
     const prompted = await authorize(app, { ...firstParty, user, cookies: first.cookies, extra: { prompt: 'consent' } });
-    expect(prompted.pages).toEqual([]);
+    expect(prompted.pages).toEqual(['consent']);
     expect(prompted.code).toBeDefined();
   });
 

@@ -39,6 +39,7 @@ describe.each(databases)('token endpoint on %s', (_name, databaseUrl) => {
         expires_in: 600,
         scope: 'openid notes:read notes:write',
         refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{82}$/),
+        id_token: expect.any(String), // the grant has openid
       });
       const header = jwtHeader(res.body.access_token);
       expect(header).toMatchObject({ typ: 'at+jwt', alg: 'ES256', kid: expect.any(String) });

@@ -30,6 +30,7 @@ describe.each(databases)('refresh tokens on %s', (_name, databaseUrl) => {
         expires_in: 600,
         scope: first.scope,
         refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{82}$/),
+        id_token: expect.any(String), // the grant has openid
       });
       expect(second.body.refresh_token).not.toBe(first.refresh_token);
       expect(jwtPayload(second.body.access_token)).toMatchObject({ sid: familyOf(first), sub: party.user.id });

@@ -25,6 +25,10 @@ export interface TestClient {
   scope: string;
   token_endpoint_auth_method: TokenEndpointAuthMethod;
   skip_consent: boolean;
+  /** OIDC logout metadata, when a test registers it. */
+  post_logout_redirect_uris?: string[];
+  backchannel_logout_uri?: string;
+  backchannel_logout_session_required?: boolean;
 }
 
 let counter = 0;

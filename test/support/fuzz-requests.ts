@@ -79,9 +79,8 @@ function valueFor(fixtures: FuzzFixtures) {
         'plain',
         'access_token',
         'none login consent',
-        // TODO(merge with the OpenID Connect branch): add 'login login login login login login'
-        // here. As prompt it overflows a varchar(32) on PostgreSQL (a 500) until that branch's
-        // deduplicated prompt lands; this branch leaves that fix to it.
+        // As prompt it once overflowed a varchar(32) on PostgreSQL (a 500).
+        'login login login login login login',
       ),
     },
   );

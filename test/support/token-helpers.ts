@@ -13,6 +13,8 @@ export interface TokenSet {
   expires_in: number;
   scope: string;
   refresh_token?: string;
+  /** OIDC: when the grant has `openid`. */
+  id_token?: string;
 }
 
 /** RFC 6749 §2.3.1: id and secret are form-encoded, then Basic-encoded. */

@@ -1,6 +1,6 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 import { parseScope } from '../../common/scopes';
-import { redirectUriProblem } from '../redirect-uri';
+import { backchannelLogoutUriProblem, redirectUriProblem } from '../redirect-uri';
 
 /** Every entry of the array is a redirect URI this server accepts (see redirect-uri.ts). */
 export function IsRedirectUriList(options?: ValidationOptions): PropertyDecorator {
@@ -55,4 +55,20 @@ function scopeProblem(value: string): string | undefined {
   const tokens = parseScope(value);
   if (new Set(tokens).size !== tokens.length) return 'must not repeat a scope';
   return undefined;
+}
+
+/** Back-Channel Logout 1.0 §2.2: an absolute http(s) URI without a fragment, https but on loopback. */
+export function IsBackchannelLogoutUri(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isBackchannelLogoutUri',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && backchannelLogoutUriProblem(value) === undefined,
+        defaultMessage: (args: ValidationArguments) =>
+          `${args.property} ${typeof args.value === 'string' ? backchannelLogoutUriProblem(args.value) : 'must be a string'}`,
+      },
+    });
 }

@@ -1,7 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { epochSeconds } from '../../common/clock';
 import type { Client, GrantType, TokenEndpointAuthMethod } from '../client.entity';
+import { defaultResponseTypes } from '../client-metadata.rules';
 import { AUTH_METHODS, GRANT_TYPES } from './create-client.dto';
+
+/** RFC 7591 §3.2.1: metadata without a value is left out, not sent as null. */
+function optional<K extends string, V>(name: K, value: V | null): Partial<Record<K, V>> {
+  return value === null ? {} : ({ [name]: value } as Record<K, V>);
+}
 
 /** A client as the admin API shows it: RFC 7591 names, never a secret or a hash. */
 export class ClientResponse {
@@ -12,6 +18,15 @@ export class ClientResponse {
   @ApiProperty() scope: string;
   @ApiProperty({ enum: AUTH_METHODS }) token_endpoint_auth_method: TokenEndpointAuthMethod;
   @ApiProperty() skip_consent: boolean;
+  @ApiProperty({ type: [String] }) response_types: string[];
+  @ApiProperty({ type: [String] }) post_logout_redirect_uris: string[];
+  @ApiPropertyOptional() backchannel_logout_uri?: string;
+  @ApiProperty() backchannel_logout_session_required: boolean;
+  @ApiPropertyOptional() client_uri?: string;
+  @ApiPropertyOptional() logo_uri?: string;
+  @ApiPropertyOptional() policy_uri?: string;
+  @ApiPropertyOptional() tos_uri?: string;
+  @ApiPropertyOptional({ type: [String] }) contacts?: string[];
   @ApiProperty({ description: 'Unix time of registration (RFC 7591)' }) client_id_issued_at: number;
   @ApiProperty({ description: 'Unix time of the last change' }) updated_at: number;
 
@@ -24,6 +39,15 @@ export class ClientResponse {
       scope: client.scope,
       token_endpoint_auth_method: client.tokenEndpointAuthMethod,
       skip_consent: client.skipConsent,
+      response_types: client.responseTypes ?? defaultResponseTypes(client.grantTypes),
+      post_logout_redirect_uris: client.postLogoutRedirectUris ?? [],
+      ...optional('backchannel_logout_uri', client.backchannelLogoutUri),
+      backchannel_logout_session_required: client.backchannelLogoutSessionRequired,
+      ...optional('client_uri', client.clientUri),
+      ...optional('logo_uri', client.logoUri),
+      ...optional('policy_uri', client.policyUri),
+      ...optional('tos_uri', client.tosUri),
+      ...optional('contacts', client.contacts?.length ? client.contacts : null),
       client_id_issued_at: epochSeconds(client.createdAt),
       updated_at: epochSeconds(client.updatedAt),
     };

@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUrl, Length, MaxLength } from 'class-validator';
 import type { GrantType, TokenEndpointAuthMethod } from '../client.entity';
-import { IsKnownScopeList, IsRedirectUriList } from './client-validators';
+import { IsBackchannelLogoutUri, IsKnownScopeList, IsRedirectUriList } from './client-validators';
 
 export const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
 export const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
+export const RESPONSE_TYPES = ['code'];
+const WEB_URL = { protocols: ['https', 'http'], require_protocol: true, require_tld: false };
 
 /** RFC 7591 client metadata, as `POST /admin/clients` takes it. */
 export class CreateClientDto {
@@ -55,4 +57,73 @@ export class CreateClientDto {
   @IsOptional()
   @IsBoolean()
   skip_consent?: boolean;
+
+  @ApiPropertyOptional({
+    enum: RESPONSE_TYPES,
+    isArray: true,
+    description: 'RFC 7591 §2.1: ["code"] exactly when grant_types has authorization_code (the default then), [] otherwise',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(RESPONSE_TYPES, { each: true, message: `each value in response_types must be one of: ${RESPONSE_TYPES.join(', ')}` })
+  response_types?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['https://notes.example.com/signed-out'],
+    description: 'RP-Initiated Logout: where the user may be sent after signing out; the same rules as redirect_uris.',
+    default: [],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsRedirectUriList()
+  post_logout_redirect_uris?: string[];
+
+  @ApiPropertyOptional({
+    example: 'https://notes.example.com/backchannel-logout',
+    description: 'Back-Channel Logout: https (or http on a loopback host), no fragment; logout tokens are POSTed here.',
+  })
+  @IsOptional()
+  @IsBackchannelLogoutUri()
+  backchannel_logout_uri?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Back-Channel Logout: the client needs `sid` in logout tokens (always sent here).' })
+  @IsOptional()
+  @IsBoolean()
+  backchannel_logout_session_required?: boolean;
+
+  @ApiPropertyOptional({ description: 'Stored and returned (RFC 7591).' })
+  @IsOptional()
+  @MaxLength(2000)
+  @IsUrl(WEB_URL)
+  client_uri?: string;
+
+  @ApiPropertyOptional({ description: 'Stored and returned (RFC 7591).' })
+  @IsOptional()
+  @MaxLength(2000)
+  @IsUrl(WEB_URL)
+  logo_uri?: string;
+
+  @ApiPropertyOptional({ description: 'Stored and returned (RFC 7591).' })
+  @IsOptional()
+  @MaxLength(2000)
+  @IsUrl(WEB_URL)
+  policy_uri?: string;
+
+  @ApiPropertyOptional({ description: 'Stored and returned (RFC 7591).' })
+  @IsOptional()
+  @MaxLength(2000)
+  @IsUrl(WEB_URL)
+  tos_uri?: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['ops@example.com'], description: 'Stored and returned (RFC 7591).' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsEmail({}, { each: true })
+  @MaxLength(320, { each: true })
+  contacts?: string[];
 }

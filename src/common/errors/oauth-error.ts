@@ -14,6 +14,7 @@ export type OAuthErrorCode =
   | 'login_required'
   | 'consent_required'
   | 'temporarily_unavailable'
+  | 'interaction_required'
   | 'server_error';
 
 /** Every protocol failure. `description` goes to the client; `detail` (which check failed, ids) only to the log. */

@@ -3,13 +3,14 @@ import type { JWK } from 'jose';
 import { AppConfig } from '../../config/app-config';
 import { ResourceRegistry } from '../../resources/resource-registry';
 import { KeyStoreService } from '../signing/key-store.service';
-import { AuthorizationServerMetadata, buildMetadata } from './metadata';
+import { AuthorizationServerMetadata, buildMetadata, buildOpenIdMetadata, OpenIdProviderMetadata } from './metadata';
 
 /** RFC 8414 metadata at both well-known paths, and the JWKS (RFC 7517). */
 @Controller()
 export class DiscoveryController {
   // Built once from the configuration; only scopes_supported follows the resource registry.
   private readonly metadata: AuthorizationServerMetadata;
+  private readonly openIdMetadata: OpenIdProviderMetadata;
 
   constructor(
     config: AppConfig,
@@ -17,6 +18,7 @@ export class DiscoveryController {
     private readonly registry: ResourceRegistry,
   ) {
     this.metadata = buildMetadata(config.issuer);
+    this.openIdMetadata = buildOpenIdMetadata(config.issuer, config.signingAlg);
   }
 
   @Get('.well-known/oauth-authorization-server')
@@ -27,8 +29,8 @@ export class DiscoveryController {
 
   @Get('.well-known/openid-configuration')
   @Header('Cache-Control', 'public, max-age=3600')
-  openidMetadata(): AuthorizationServerMetadata {
-    return this.withScopes();
+  openidMetadata(): OpenIdProviderMetadata {
+    return { ...this.openIdMetadata, scopes_supported: this.registry.scopesSupported() };
   }
 
   /** The server's own scopes and every registered resource's, from this instance's current registry. */

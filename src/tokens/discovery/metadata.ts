@@ -45,3 +45,40 @@ export function buildMetadata(issuer: string): AuthorizationServerMetadata {
     authorization_response_iss_parameter_supported: true,
   };
 }
+
+/** OpenID Connect Discovery 1.0 §3, with RP-Initiated and Back-Channel Logout 1.0. */
+export interface OpenIdProviderMetadata extends AuthorizationServerMetadata {
+  userinfo_endpoint: string;
+  end_session_endpoint: string;
+  subject_types_supported: string[];
+  id_token_signing_alg_values_supported: string[];
+  claims_supported: string[];
+  prompt_values_supported: string[];
+  claims_parameter_supported: boolean;
+  request_parameter_supported: boolean;
+  request_uri_parameter_supported: boolean;
+  backchannel_logout_supported: boolean;
+  backchannel_logout_session_supported: boolean;
+}
+
+/** The claims an ID token or a UserInfo answer may carry by default. */
+export const CLAIMS_SUPPORTED = ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'email', 'email_verified', 'name'];
+
+/** The OAuth document plus the OIDC fields: `signingAlg` signs every ID token. */
+export function buildOpenIdMetadata(issuer: string, signingAlg: string): OpenIdProviderMetadata {
+  return {
+    ...buildMetadata(issuer),
+    userinfo_endpoint: `${issuer}/userinfo`,
+    end_session_endpoint: `${issuer}/logout`,
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [signingAlg],
+    claims_supported: CLAIMS_SUPPORTED,
+    prompt_values_supported: ['none', 'login', 'consent'],
+    // Not supported yet; `request_uri_parameter_supported` defaults to true, so say it.
+    claims_parameter_supported: false,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
+  };
+}

@@ -68,6 +68,9 @@ export class AuthorizationCodeGrant implements GrantHandler {
       scope: stored.scope,
       resources: granted.join(' '),
       authTime: stored.authTime,
+      sessionId: stored.sessionId,
+      // OIDC Core §11: only offline_access lets the family outlive the sign-in session.
+      offline: parseScope(stored.scope).includes('offline_access'),
       createdAt: now,
       expiresAt: addSeconds(now, this.config.refreshTokenAbsoluteTtlSeconds),
       lastUsedAt: now,
@@ -87,7 +90,16 @@ export class AuthorizationCodeGrant implements GrantHandler {
       if (winner?.consumedAt) return this.replay(winner.familyId, client, context);
       throw new OAuthError('invalid_grant', BAD_CODE, 'code expired or vanished while redeeming');
     }
-    return { subject: stored.userId, scopes: target.scopes, audience: target.audience, sid, authTime: stored.authTime, refreshToken: first?.token };
+    return {
+      subject: stored.userId,
+      scopes: target.scopes,
+      audience: target.audience,
+      sid,
+      authTime: stored.authTime,
+      refreshToken: first?.token,
+      sessionId: stored.sessionId ?? undefined,
+      nonce: stored.nonce ?? undefined,
+    };
   }
 
   private async replay(familyId: string | null, client: AuthenticatedClient, context: GrantContext): Promise<never> {

@@ -16,6 +16,10 @@ export interface TokenGrantResult {
   readonly sid?: string;
   readonly authTime?: Date;
   readonly refreshToken?: string;
+  /** OIDC: the sign-in session (its public `sid`) behind a user's grant. */
+  readonly sessionId?: string;
+  /** OIDC: the authorization request's `nonce`, for the ID token of a code exchange. */
+  readonly nonce?: string;
 }
 
 /**

@@ -99,6 +99,6 @@ export class RefreshTokenGrant implements GrantHandler {
   }
 
   private result(family: TokenFamily, target: { scopes: string[]; audience: string }, refreshToken: string): TokenGrantResult {
-    return { subject: family.userId, ...target, sid: family.id, authTime: family.authTime, refreshToken };
+    return { subject: family.userId, ...target, sid: family.id, authTime: family.authTime, refreshToken, sessionId: family.sessionId ?? undefined };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository } from 'typeorm';
+import { Brackets, IsNull, Repository } from 'typeorm';
 import { epochMs } from '../../database/columns';
 import { RawStatement } from '../../database/raw-sql';
 import { RefreshToken } from './refresh-token.entity';
@@ -112,6 +112,34 @@ export class TokenFamiliesRepository {
     return live.map((row) => row.id);
   }
 
+  /**
+   * Revokes the live families a sign-in session started without `offline_access` (OIDC: they
+   * end with the session); answers their ids.
+   */
+  async revokeOfSession(sessionId: string, at: Date, reason: string): Promise<string[]> {
+    const where = 'session_id = :sessionId AND offline = :offline AND revoked_at IS NULL';
+    const params = { sessionId, offline: false };
+    const live = await this.families.createQueryBuilder().select('id', 'id').where(where, params).getRawMany<{ id: string }>();
+    if (live.length === 0) return [];
+    await this.families.createQueryBuilder().update(TokenFamily).set({ revokedAt: at, revokedReason: reason }).where(where, params).execute();
+    return live.map((row) => row.id);
+  }
+
+  /** The clients that received tokens from a sign-in session (for back-channel logout). */
+  async clientsOfSession(sessionId: string): Promise<string[]> {
+    const rows = await this.families
+      .createQueryBuilder()
+      .select('DISTINCT client_id', 'client_id')
+      .where('session_id = :sessionId', { sessionId })
+      .getRawMany<{ client_id: string }>();
+    return rows.map((row) => row.client_id);
+  }
+
+  /** A user's live families with their scope. */
+  liveOfUser(userId: string): Promise<Array<Pick<TokenFamily, 'id' | 'scope'>>> {
+    return this.families.find({ select: { id: true, scope: true }, where: { userId, revokedAt: IsNull() } });
+  }
+
   async recordEvent(event: SecurityEvent): Promise<void> {
     await this.events.insert(event);
   }
@@ -143,7 +171,7 @@ export class TokenFamiliesRepository {
 
 const FAMILY_COLUMNS = [
   'id', 'client_id', 'user_id', 'scope', 'resources', 'auth_time', 'created_at', 'expires_at', 'last_used_at', 'generation', 'token_secret',
-  'token_key_id', 'current_token_hash', 'previous_token_hash', 'rotated_at', 'revoked_at', 'revoked_reason',
+  'token_key_id', 'current_token_hash', 'previous_token_hash', 'rotated_at', 'revoked_at', 'revoked_reason', 'session_id', 'offline',
 ] as const;
 
 /** A `token_families` row as the drivers answer it: PostgreSQL hands `bigint` back as a string. */
@@ -165,6 +193,8 @@ interface FamilyRow {
   rotated_at: string | number | null;
   revoked_at: string | number | null;
   revoked_reason: string | null;
+  session_id: string | null;
+  offline: boolean | number;
 }
 
 function toFamily(row: FamilyRow): TokenFamily {
@@ -186,5 +216,7 @@ function toFamily(row: FamilyRow): TokenFamily {
     rotatedAt: epochMs.from(row.rotated_at) as Date | null,
     revokedAt: epochMs.from(row.revoked_at) as Date | null,
     revokedReason: row.revoked_reason,
+    sessionId: row.session_id,
+    offline: Boolean(row.offline), // sqlite answers 0 or 1
   });
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { addSeconds, Clock } from '../../common/clock';
 import { RandomSource } from '../../common/crypto/random';
+import { parseScope } from '../../common/scopes';
 import { RevocationLogService } from '../../revocation/revocation-log.service';
 import { SecurityEventKind } from './security-event.entity';
 import { TokenFamiliesRepository } from './token-families.repository';
@@ -49,6 +50,29 @@ export class TokenFamiliesService {
     const sids = await this.families.revokeAll({ clientId }, this.clock.now(), reason);
     await this.denyAccessTokens(sids);
     return sids.length;
+  }
+
+  /**
+   * A sign-in session ended (logout, expiry, an operator): revokes the families it started
+   * without `offline_access`, through the revocation log like any other revocation.
+   */
+  async revokeAllForSession(sessionId: string, reason: string): Promise<number> {
+    const sids = await this.families.revokeOfSession(sessionId, this.clock.now(), reason);
+    await this.denyAccessTokens(sids);
+    return sids.length;
+  }
+
+  /** Revokes a user's live families whose scope holds `scope` (a role taken away); answers how many. */
+  async revokeUserFamiliesWithScope(userId: string, scope: string, reason: string): Promise<number> {
+    const carrying = (await this.families.liveOfUser(userId)).filter((family) => parseScope(family.scope).includes(scope));
+    let revoked = 0;
+    for (const family of carrying) if (await this.revokeFamily(family.id, reason)) revoked++;
+    return revoked;
+  }
+
+  /** The clients that received tokens from a sign-in session. */
+  clientsOfSession(sessionId: string): Promise<string[]> {
+    return this.families.clientsOfSession(sessionId);
   }
 
   /**

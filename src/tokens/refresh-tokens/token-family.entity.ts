@@ -19,6 +19,7 @@ import { TimeColumn } from '../../database/columns';
 @Index('idx_token_families_user_id', ['userId'])
 @Index('idx_token_families_expires_at', ['expiresAt'])
 @Index('idx_token_families_revoked_at', ['revokedAt'])
+@Index('idx_token_families_session_id', ['sessionId'])
 export class TokenFamily {
   @PrimaryColumn('varchar', { name: 'id', length: 64 })
   id: string;
@@ -39,6 +40,14 @@ export class TokenFamily {
 
   @TimeColumn('auth_time')
   authTime: Date;
+
+  /** The sign-in session (its public `sid`) whose code started the family. */
+  @Column('varchar', { name: 'session_id', length: 64, nullable: true })
+  sessionId: string | null;
+
+  /** Granted with `offline_access`: the family outlives its sign-in session. */
+  @Column('boolean', { name: 'offline', default: () => 'false' })
+  offline: boolean;
 
   @TimeColumn('created_at')
   createdAt: Date;
