@@ -4,7 +4,6 @@ import type { JWTVerifyGetKey } from 'jose';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { DenyListService } from '../revocation/deny-list.service';
-import { ResourceRegistry } from '../resources/resource-registry';
 import { KeyStoreService } from '../tokens/signing/key-store.service';
 
 /**
@@ -21,7 +20,6 @@ export class AccessTokenVerifier implements BearerTokenVerifier {
     private readonly denyList: DenyListService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly registry: ResourceRegistry,
   ) {
     this.getKey = async (header) => {
       // A cached key answers at once; an unknown kid reloads the store, rate limited there.
@@ -39,12 +37,12 @@ export class AccessTokenVerifier implements BearerTokenVerifier {
     return this.verifyFor(token, this.config.accessTokenAudience);
   }
 
-  /** `verify` for an endpoint of this server itself (UserInfo): a token for any registered resource will do. */
+  /** `verify` for an endpoint of this server itself (UserInfo): a token of ours for any audience will do. */
   verifyForAnyAudience(token: string): Promise<AccessTokenClaims> {
-    return this.verifyFor(token, [this.config.accessTokenAudience, ...this.registry.all().map((resource) => resource.identifier)]);
+    return this.verifyFor(token, null);
   }
 
-  private async verifyFor(token: string, audience: string | string[]): Promise<AccessTokenClaims> {
+  private async verifyFor(token: string, audience: string | null): Promise<AccessTokenClaims> {
     const payload = await verifyAccessToken(token, this.getKey, {
       issuer: this.config.issuer,
       audience,

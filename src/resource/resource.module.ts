@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ResourcesModule } from '../resources/resources.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { AccessTokenVerifier } from './access-token-verifier';
 import { JwtAuthGuard } from './jwt-auth.guard';
@@ -12,7 +11,7 @@ import { ProtectedResourceMetadataController } from './protected-resource-metada
 
 /** The protected resource API: the bearer guard (the resource-server package's, over the local verifier), `/api/me` and the notes demo. */
 @Module({
-  imports: [TokensModule, ResourcesModule, TypeOrmModule.forFeature([Note])],
+  imports: [TokensModule, TypeOrmModule.forFeature([Note])],
   controllers: [MeController, NotesController, ProtectedResourceMetadataController],
   providers: [AccessTokenVerifier, JwtAuthGuard, NotesService],
   exports: [AccessTokenVerifier, JwtAuthGuard],

@@ -9,8 +9,11 @@ export const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'clien
 
 export interface AccessTokenChecks {
   issuer: string;
-  /** The resource's identifier (or any of several): the token's `aud` must name it. */
-  audience: string | string[];
+  /**
+   * The resource's identifier (or any of several): the token's `aud` must name it. `null` skips
+   * the check: only for the authorization server's own endpoints (UserInfo), never a resource.
+   */
+  audience: string | string[] | null;
   /** Allowed `alg` values; defaults to `DEFAULT_ACCESS_TOKEN_ALGORITHMS`. */
   algorithms?: string[];
   clockSkewSeconds: number;
@@ -31,7 +34,7 @@ export async function verifyAccessToken(token: string, getKey: JWTVerifyGetKey, 
       algorithms: checks.algorithms ?? DEFAULT_ACCESS_TOKEN_ALGORITHMS,
       typ: 'at+jwt',
       issuer: checks.issuer,
-      audience: checks.audience,
+      audience: checks.audience ?? undefined,
       clockTolerance: checks.clockSkewSeconds,
       currentDate: checks.now,
       requiredClaims: REQUIRED_CLAIMS,
