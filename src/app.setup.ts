@@ -8,6 +8,8 @@ import { Logger } from 'nestjs-pino';
 import { asClientError, sendJsonError, UnexpectedErrorFilter } from './common/errors/unexpected-error.filter';
 import { rejectNulCharacters } from './common/nul-characters';
 import { assignRequestId } from './logging/request-id';
+import { httpMetricsMiddleware } from './operations/metrics/http-metrics.middleware';
+import { Metrics } from './operations/metrics/metrics';
 
 /** Largest JSON or form body accepted; beyond it the answer is `413`. */
 export const BODY_LIMIT = '100kb';
@@ -17,6 +19,7 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
   app.use(assignRequestId);
+  app.use(httpMetricsMiddleware(app.get(Metrics)));
   express.disable('x-powered-by');
   // Token answers are no-store and API answers per-user: an ETag (a SHA-1 of every body) buys nothing.
   express.set('etag', false);

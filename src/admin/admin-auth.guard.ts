@@ -7,6 +7,7 @@ import { parseScope } from '../common/scopes';
 import { AppConfig } from '../config/app-config';
 import type { BearerTokenVerifier } from '../resource/access-token-claims';
 import { AccessTokenVerifier } from '../resource/access-token-verifier';
+import { setAdminActor } from './admin-actor';
 
 export const ADMIN_SCOPE = 'admin';
 
@@ -31,7 +32,10 @@ export class AdminAuthGuard implements CanActivate {
     if (!token) throw new OAuthError('invalid_token', 'admin credentials are required');
 
     const key = this.config.adminApiKey;
-    if (key !== undefined && constantTimeEqual(token, key)) return true;
+    if (key !== undefined && constantTimeEqual(token, key)) {
+      setAdminActor(request, 'admin_key');
+      return true;
+    }
     // Only a JWT can be an access token; anything else is a wrong key, said the same way.
     if (token.split('.').length !== 3) throw new OAuthError('invalid_token', 'invalid admin credentials', 'not the admin key');
 
@@ -39,6 +43,7 @@ export class AdminAuthGuard implements CanActivate {
     if (!parseScope(claims.scope).includes(ADMIN_SCOPE)) {
       throw new OAuthError('insufficient_scope', 'the admin scope is required', `sub ${claims.sub}`, ADMIN_SCOPE);
     }
+    setAdminActor(request, `sub:${claims.sub} client:${claims.client_id}`);
     this.logger.log({ msg: 'admin call by access token', sub: claims.sub, client_id: claims.client_id, jti: claims.jti });
     return true;
   }

@@ -9,6 +9,7 @@ import { parseScope } from '../common/scopes';
 import type { Client } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import { AppConfig } from '../config/app-config';
+import { Metrics } from '../operations/metrics/metrics';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AuthorizationCode } from './authorization-code.entity';
@@ -72,6 +73,7 @@ export class AuthorizationService {
     private readonly clock: Clock,
     private readonly random: RandomSource,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   /** `GET /authorize`, or `POST` with the same parameters as a form (RFC 6749 §3.1). */
@@ -117,7 +119,10 @@ export class AuthorizationService {
     if (wait > 0) return again(429, `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`, wait);
     const user = await this.users.verifyCredentials(email, password);
     // One message for an unknown email and a wrong password: no account enumeration.
-    if (!user) return again(400, 'Wrong email or password.');
+    if (!user) {
+      this.metrics.loginFailed();
+      return again(400, 'Wrong email or password.');
+    }
     await this.throttle.succeeded(attempt);
 
     // A new session id at every sign-in (no session fixation); the old one ends.

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { OAuthError } from '../common/errors/oauth-error';
 import { containsNul } from '../common/nul-characters';
+import { Metrics } from '../operations/metrics/metrics';
 import type { AuthenticatedClient } from './authenticated-client';
 import type { Client } from './client.entity';
 import { clientSecretMatches } from './client-secrets';
@@ -25,9 +26,19 @@ export class ClientAuthenticator {
   constructor(
     private readonly clients: ClientsService,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   async authenticate(input: ClientCredentialsInput): Promise<AuthenticatedClient> {
+    try {
+      return await this.authenticateOnce(input);
+    } catch (error) {
+      if (error instanceof OAuthError && error.code === 'invalid_client') this.metrics.clientAuthenticationFailed();
+      throw error;
+    }
+  }
+
+  private async authenticateOnce(input: ClientCredentialsInput): Promise<AuthenticatedClient> {
     const basic = parseBasic(input.authorization);
     const bodyId = stringField(input.body, 'client_id');
     const bodySecret = stringField(input.body, 'client_secret');

@@ -108,4 +108,22 @@ export class Environment {
   @IsInt({ message: 'must be a whole number, at least 1' })
   @Min(1, { message: 'must be a whole number, at least 1' })
   LOGIN_MAX_FAILURES_PER_IP = 50;
+
+  /** `production` refuses to start without KEY_ENCRYPTION_KEY. */
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+
+  /** Bearer token `GET /metrics` asks for; unset serves the metrics to anyone who reaches them. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters; leave it unset to serve /metrics without a token' })
+  METRICS_TOKEN?: string;
+
+  /** Days the audit trail (security events, admin actions) is kept. */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of days from 1 to 3650' })
+  @Min(1, { message: 'must be a whole number of days from 1 to 3650' })
+  @Max(3650, { message: 'must be a whole number of days from 1 to 3650' })
+  AUDIT_RETENTION_DAYS = 90;
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthenticatedClient } from '../clients/authenticated-client';
 import { OAuthError } from '../common/errors/oauth-error';
+import { Metrics } from '../operations/metrics/metrics';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 import { TokenParams } from './grants/token-params';
 import { AccessTokenIssuer } from './signing/access-token.issuer';
@@ -26,6 +27,7 @@ export class TokenEndpointService {
   constructor(
     private readonly issuer: AccessTokenIssuer,
     @Inject(GRANT_HANDLERS) private readonly handlers: ReadonlyMap<string, GrantHandler>,
+    private readonly metrics: Metrics,
   ) {}
 
   async exchange({ params, client, ip }: TokenRequest): Promise<TokenResponse> {
@@ -44,6 +46,7 @@ export class TokenEndpointService {
       sid: grant.sid,
       authTime: grant.authTime,
     });
+    this.metrics.tokenIssued(grantType);
     return {
       access_token: accessToken.token,
       token_type: 'Bearer',

@@ -12,7 +12,6 @@ import { DenialsRepository } from './introspection/denials.repository';
 import { IntrospectionController } from './introspection/introspection.controller';
 import { IntrospectionService } from './introspection/introspection.service';
 import { RefreshToken } from './refresh-tokens/refresh-token.entity';
-import { SecurityEvent } from './refresh-tokens/security-event.entity';
 import { ServerSecret } from './refresh-tokens/server-secret.entity';
 import { SuccessorDeriver } from './refresh-tokens/successor-deriver';
 import { TokenFamiliesRepository } from './refresh-tokens/token-families.repository';
@@ -33,7 +32,7 @@ import { TokenPurgeJob } from './token-purge.job';
 @Module({
   imports: [
     ClientsModule,
-    TypeOrmModule.forFeature([SigningKey, TokenFamily, RefreshToken, ServerSecret, SecurityEvent, AuthorizationCode]),
+    TypeOrmModule.forFeature([SigningKey, TokenFamily, RefreshToken, ServerSecret, AuthorizationCode]),
   ],
   controllers: [TokenController, TokenRevocationController, IntrospectionController, DiscoveryController, KeysAdminController],
   providers: [

@@ -4,6 +4,7 @@ import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { sha256 } from '../../common/crypto/hashing';
 import { OAuthError } from '../../common/errors/oauth-error';
+import { Metrics } from '../../operations/metrics/metrics';
 import { SuccessorDeriver } from '../refresh-tokens/successor-deriver';
 import { TokenFamiliesRepository } from '../refresh-tokens/token-families.repository';
 import { TokenFamiliesService } from '../refresh-tokens/token-families.service';
@@ -31,6 +32,7 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly successors: SuccessorDeriver,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   async handle(params: TokenParams, client: AuthenticatedClient, context: GrantContext): Promise<TokenGrantResult> {
@@ -58,6 +60,7 @@ export class RefreshTokenGrant implements GrantHandler {
       // The successor's row goes in first: a crash before the UPDATE leaves T live, S unreachable.
       await this.families.addToken(successorHash, family.id, now);
       if (await this.families.rotate(family.id, tokenHash, successorHash, now)) {
+        this.metrics.refreshRotated();
         return this.result(family, scopes, successor);
       }
       // Lost a race: see what the winner left.

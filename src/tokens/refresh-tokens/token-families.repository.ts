@@ -4,7 +4,6 @@ import { Brackets, Repository } from 'typeorm';
 import { epochMs } from '../../database/columns';
 import { RawStatement } from '../../database/raw-sql';
 import { RefreshToken } from './refresh-token.entity';
-import { SecurityEvent } from './security-event.entity';
 import { TokenFamily } from './token-family.entity';
 
 /**
@@ -23,7 +22,6 @@ export class TokenFamiliesRepository {
   constructor(
     @InjectRepository(TokenFamily) private readonly families: Repository<TokenFamily>,
     @InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>,
-    @InjectRepository(SecurityEvent) private readonly events: Repository<SecurityEvent>,
   ) {
     const dataSource = families.manager.connection;
     this.familyOfToken = new RawStatement(
@@ -104,14 +102,6 @@ export class TokenFamiliesRepository {
       .where(`${column} = :value AND revoked_at IS NULL`, { value })
       .execute();
     return live.map((row) => row.id);
-  }
-
-  async recordEvent(event: SecurityEvent): Promise<void> {
-    await this.events.insert(event);
-  }
-
-  eventsOfFamily(familyId: string): Promise<SecurityEvent[]> {
-    return this.events.find({ where: { familyId }, order: { createdAt: 'ASC' } });
   }
 
   /**
