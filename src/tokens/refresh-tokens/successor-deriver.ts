@@ -38,6 +38,10 @@ export class SuccessorDeriver implements OnModuleInit {
       .orIgnore()
       .execute();
     const stored = await this.secrets.findOneByOrFail({ name: SECRET_NAME });
+    // Stored before KEY_ENCRYPTION_KEY was set: encrypt it now (conditional, so instances agree).
+    if (sealer.needsSealing(stored.value)) {
+      await this.secrets.update({ name: SECRET_NAME, value: stored.value }, { value: await sealer.seal(stored.value) });
+    }
     this.key = Buffer.from(await sealer.open(stored.value), 'base64url');
   }
 
