@@ -77,8 +77,12 @@ describe.each(databases)('metrics on %s', (_name, databaseUrl) => {
     expect((await app.http().get(`/admin/clients/${clientId}`).set(AUTH)).status).toBe(200);
     expect((await app.http().get('/no/such/path/0123456789')).status).toBe(404);
     const text = await scrape(app);
-    expect(sample(text, 'http_request_duration_seconds_count', 'method="GET",route="/admin/clients/:client_id",status="200"')).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'http_request_duration_seconds_count', 'method="GET",route="unmatched",status="404"')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'http_request_duration_seconds_count', 'route="/admin/clients/:client_id",method="GET",status="200"')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'http_request_duration_seconds_count', 'route="unmatched",method="GET",status="404"')).toBeGreaterThanOrEqual(1);
+    // Cumulative buckets: +Inf holds every observation.
+    const unmatched = 'route="unmatched",method="GET",status="404"';
+    expect(sample(text, 'http_request_duration_seconds_bucket', `${unmatched},le="+Inf"`)).toBe(sample(text, 'http_request_duration_seconds_count', unmatched));
+    expect(sample(text, 'http_request_duration_seconds_bucket', `${unmatched},le="10"`)).toBeLessThanOrEqual(sample(text, 'http_request_duration_seconds_count', unmatched));
     expect(text).not.toContain(clientId);
     expect(text).not.toContain('0123456789');
   });
