@@ -83,6 +83,9 @@ export function redactSecrets(value: unknown, seen: WeakSet<object> = new WeakSe
   return copy ?? value;
 }
 
+/** Paths whose requests write no request line. */
+const QUIET_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
+
 /** Levels at which a line is written for every request. */
 const REQUEST_LOG_LEVELS = ['trace', 'debug', 'info'];
 
@@ -108,7 +111,8 @@ export function loggerOptions(config: AppConfig): Params {
           path: typeof req.url === 'string' ? req.url.split('?')[0] : undefined,
         }),
       },
-      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
+      // Probes and scrapes come every few seconds: no request line for them.
+      autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.has(req.url ?? '') },
     },
   };
 }
