@@ -8,8 +8,8 @@ import { OAuthErrorFilter } from './common/errors/oauth-error.filter';
 import { AppConfig, loadConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
-import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logging/logger-options';
+import { OperationsModule } from './operations/operations.module';
 import { ResourceModule } from './resource/resource.module';
 import { ResourcesModule } from './resources/resources.module';
 import { RevocationModule } from './revocation/revocation.module';
@@ -36,7 +36,7 @@ export class AppModule {
         AuthorizationModule,
         TokensModule,
         ResourceModule,
-        HealthModule,
+        OperationsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: OAuthErrorFilter }],
     };

@@ -11,6 +11,8 @@ import { rejectNulCharacters } from './common/nul-characters';
 import { AppConfig } from './config/app-config';
 import { assignRequestId } from './logging/request-id';
 import type { Server } from 'node:http';
+import { httpMetricsMiddleware } from './operations/metrics/http-metrics.middleware';
+import { Metrics } from './operations/metrics/metrics';
 
 /** Largest JSON or form body accepted; beyond it the answer is `413`. */
 export const BODY_LIMIT = '100kb';
@@ -24,6 +26,7 @@ export function configureApp(app: INestApplication): void {
   express.set('trust proxy', config.trustProxy);
   limitSlowRequests(app.getHttpServer() as Server, config);
   app.use(assignRequestId);
+  app.use(httpMetricsMiddleware(app.get(Metrics)));
   express.disable('x-powered-by');
   // Token answers are no-store and API answers per-user: an ETag (a SHA-1 of every body) buys nothing.
   express.set('etag', false);

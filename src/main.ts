@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -11,6 +12,8 @@ import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 const SHUTDOWN_DRAIN_MS = 5000;
 
 function readConfig(): AppConfig {
+  // `.env` in the working directory, when there is one; a variable set in the real environment wins.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   try {
     return loadConfig(process.env);
   } catch (error) {
@@ -32,6 +35,12 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   const logger = app.get(Logger);
   if (!config.adminApiKey) logger.warn('ADMIN_API_KEY is not set: the admin API refuses every key and admits only access tokens with scope admin');
+  if (!config.keyEncryptionKey) {
+    logger.warn(
+      'KEY_ENCRYPTION_KEY is not set: the private signing keys and the refresh token key are stored in the database in plain text, ' +
+        'so whoever reads it can sign tokens. Set it to 32 random bytes in base64url to encrypt them (NODE_ENV=production requires it)',
+    );
+  }
   closeGracefullyOnSignals(app, logger);
   await app.listen(config.port, config.host);
   logger.log(`listening on http://${config.host}:${config.port} as issuer ${config.issuer}`);

@@ -78,6 +78,7 @@ async function refreshTokens(target, count) {
 /** Our server: `node <entry>` once per instance, all on one database. */
 async function startOurs({ root, entry, databaseUrl, instances = 1, label, cpuProfileDir }) {
   const adminKey = randomBytes(24).toString('base64url');
+  const keyEncryptionKey = randomBytes(32).toString('base64url');
   const ports = [];
   for (let i = 0; i < instances; i++) ports.push(await freePort());
   // One issuer for every instance: a token one signs, the others accept.
@@ -96,6 +97,8 @@ async function startOurs({ root, entry, databaseUrl, instances = 1, label, cpuPr
         env: {
           PORT: String(port), HOST: '127.0.0.1', ISSUER: issuer, DATABASE_URL: databaseUrl,
           ADMIN_API_KEY: adminKey, LOG_LEVEL: 'warn', NODE_ENV: 'production',
+          // Production refuses to start without it; the keys are opened once, at start.
+          KEY_ENCRYPTION_KEY: keyEncryptionKey,
         },
         port,
         readyPath: DISCOVERY,

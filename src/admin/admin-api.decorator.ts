@@ -1,9 +1,10 @@
-import { applyDecorators, UseGuards, UsePipes } from '@nestjs/common';
+import { applyDecorators, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { AdminAuditInterceptor } from '../operations/audit/admin-audit.interceptor';
 import { AdminAuthGuard } from './admin-auth.guard';
 import { adminValidationPipe } from './admin-validation.pipe';
 
-/** Marks an `/admin/*` controller: admin authentication, strict validation, OpenAPI tag. */
+/** Marks an `/admin/*` controller: admin authentication, strict validation, audit of changes, OpenAPI tag. */
 export function AdminApi(tag: string): ClassDecorator {
   return applyDecorators(
     ApiTags(tag),
@@ -11,5 +12,6 @@ export function AdminApi(tag: string): ClassDecorator {
     ApiUnauthorizedResponse({ description: 'No, or a wrong, admin key or access token' }),
     UseGuards(AdminAuthGuard),
     UsePipes(adminValidationPipe()),
+    UseInterceptors(AdminAuditInterceptor),
   );
 }

@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { BearerTokenError, type AccessTokenClaims, type BearerTokenVerifier } from '@nest-oauth/resource-server';
 import { AccessTokenVerifier } from '../resource/access-token-verifier';
 import { CredentialThrottle } from '../throttling/credential-throttle';
+import { setAdminActor } from './admin-actor';
 
 export const ADMIN_SCOPE = 'admin';
 
@@ -36,19 +37,22 @@ export class AdminAuthGuard implements CanActivate {
     const token = bearerToken(request.headers.authorization);
     if (!token) throw new OAuthError('invalid_token', 'admin credentials are required');
     const ip = request.ip;
-    if (ip === undefined) return this.check(token);
+    if (ip === undefined) return this.check(request, token);
     this.throttle.refuseBlockedAddress('admin', ip);
     try {
-      return await this.check(token);
+      return await this.check(request, token);
     } catch (error) {
       if (!(error instanceof OAuthError) || error.code !== 'invalid_token') throw error;
       throw (await this.throttle.failed('admin', ip)) ?? error;
     }
   }
 
-  private async check(token: string): Promise<boolean> {
+  private async check(request: Request, token: string): Promise<boolean> {
     const key = this.config.adminApiKey;
-    if (key !== undefined && constantTimeEqual(token, key)) return true;
+    if (key !== undefined && constantTimeEqual(token, key)) {
+      setAdminActor(request, 'admin_key');
+      return true;
+    }
     // Only a JWT can be an access token; anything else is a wrong key, said the same way.
     if (token.split('.').length !== 3) throw new OAuthError('invalid_token', 'invalid admin credentials', 'not the admin key');
 
@@ -56,6 +60,7 @@ export class AdminAuthGuard implements CanActivate {
     if (!parseScope(claims.scope).includes(ADMIN_SCOPE)) {
       throw new OAuthError('insufficient_scope', 'the admin scope is required', `sub ${claims.sub}`, ADMIN_SCOPE);
     }
+    setAdminActor(request, `sub:${claims.sub} client:${claims.client_id}`);
     this.logger.log({ msg: 'admin call by access token', sub: claims.sub, client_id: claims.client_id, jti: claims.jti });
     return true;
   }

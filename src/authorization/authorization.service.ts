@@ -10,6 +10,7 @@ import { parseScope } from '../common/scopes';
 import type { Client } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import { AppConfig } from '../config/app-config';
+import { Metrics } from '../operations/metrics/metrics';
 import { ADMIN_ROLE, hasRole, type User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AuthorizationCode } from './authorization-code.entity';
@@ -83,6 +84,7 @@ export class AuthorizationService {
     private readonly config: AppConfig,
     private readonly registry: ResourceRegistry,
     private readonly targets: ResourceTargets,
+    private readonly metrics: Metrics,
   ) {}
 
   /** `GET /authorize`, or `POST` with the same parameters as a form (RFC 6749 §3.1). */
@@ -134,7 +136,10 @@ export class AuthorizationService {
     if (wait > 0) return again(429, `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`, wait);
     const user = await this.users.verifyCredentials(email, password);
     // One message for an unknown email and a wrong password: no account enumeration.
-    if (!user) return again(400, 'Wrong email or password.');
+    if (!user) {
+      this.metrics.loginFailed();
+      return again(400, 'Wrong email or password.');
+    }
     await this.throttle.succeeded(attempt);
 
     // A new session id at every sign-in (no session fixation). The same user signing in again

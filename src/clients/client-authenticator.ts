@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { OAuthError } from '../common/errors/oauth-error';
 import { containsNul } from '../common/nul-characters';
+import { Metrics } from '../operations/metrics/metrics';
 import { CredentialThrottle } from '../throttling/credential-throttle';
 import type { AuthenticatedClient } from './authenticated-client';
 import type { Client } from './client.entity';
@@ -29,6 +30,7 @@ export class ClientAuthenticator {
     private readonly clients: ClientsService,
     private readonly clock: Clock,
     private readonly throttle: CredentialThrottle,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -47,7 +49,17 @@ export class ClientAuthenticator {
     }
   }
 
+  /** One authentication attempt; a failure is counted in the metrics. */
   private async check(input: ClientCredentialsInput): Promise<AuthenticatedClient> {
+    try {
+      return await this.authenticateOnce(input);
+    } catch (error) {
+      if (error instanceof OAuthError && error.code === 'invalid_client') this.metrics.clientAuthenticationFailed();
+      throw error;
+    }
+  }
+
+  private async authenticateOnce(input: ClientCredentialsInput): Promise<AuthenticatedClient> {
     const basic = parseBasic(input.authorization);
     const bodyId = stringField(input.body, 'client_id');
     const bodySecret = stringField(input.body, 'client_secret');

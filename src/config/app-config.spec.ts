@@ -39,7 +39,12 @@ const BAD_VALUES: Array<[variable: string, value: string, says: RegExp]> = [
   ['ADMIN_AUTH_MAX_FAILURES_PER_IP', '-1', /at least 1/],
   ['HTTP_HEADERS_TIMEOUT', '0', /from 1 to 300/],
   ['HTTP_REQUEST_TIMEOUT', '301', /from 1 to 300/],
+  ['METRICS_TOKEN', 'short-token', /at least 16 characters/],
+  ['AUDIT_RETENTION_DAYS', '0', /whole number of days from 1 to 3650/],
 ];
+
+/** Their values never appear in an error message. */
+const SECRETS = new Set(['ADMIN_API_KEY', 'KEY_ENCRYPTION_KEY', 'METRICS_TOKEN']);
 
 function problemWith(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -123,12 +128,17 @@ describe('loadConfig', () => {
     const error = problemWith({ [variable]: value });
     expect(error.message).toMatch(new RegExp(`^${variable}: `));
     expect(error.message).toMatch(says);
-    expect(error.message).toContain(`(got "${value}")`);
+    if (SECRETS.has(variable)) {
+      expect(error.message).not.toContain(value);
+      expect(error.message).toContain('(value not shown: it is a secret)');
+    } else {
+      expect(error.message).toContain(`(got "${value}")`);
+    }
     expect(error.message).not.toContain('\n');
   });
 
   it('has a bad-value case for every variable that can have a bad value', () => {
-    const anyTextGoes = ['HOST', 'ACCESS_TOKEN_AUDIENCE']; // any non-empty text; empty means the default
+    const anyTextGoes = ['HOST', 'ACCESS_TOKEN_AUDIENCE', 'NODE_ENV']; // any non-empty text; empty means the default
     const tested = new Set(BAD_VALUES.map(([variable]) => variable));
     const untested = Object.keys(new Environment()).filter((name) => !tested.has(name) && !anyTextGoes.includes(name));
     expect(Object.keys(new Environment())).toEqual(expect.arrayContaining(['ISSUER', 'ADMIN_API_KEY', 'KEY_ENCRYPTION_KEY']));
@@ -151,6 +161,29 @@ describe('TRUST_PROXY', () => {
 
   it('is off by default', () => {
     expect(loadConfig({}).trustProxy).toBe(false);
+  });
+});
+
+describe('secrets in configuration errors', () => {
+  it('masks the password of a DATABASE_URL it refuses', () => {
+    const error = problemWith({ DATABASE_URL: 'mysql://app:hunter2-db-password@db/auth' });
+    expect(error.message).toMatch(/^DATABASE_URL: must be sqlite:<path>/);
+    expect(error.message).toContain('(got "mysql://***@db/auth")');
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('refuses an unparsable PostgreSQL URL with one line that does not print it', () => {
+    const error = problemWith({ DATABASE_URL: 'postgres://app:hunter2-db-password@db:port/auth' });
+    expect(error.message).toMatch(/^DATABASE_URL: is not a valid PostgreSQL URL/);
+    expect(error.message).not.toContain('hunter2');
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('refuses to start in production without KEY_ENCRYPTION_KEY, and starts with it', () => {
+    const error = problemWith({ NODE_ENV: 'production' });
+    expect(error.message).toMatch(/^KEY_ENCRYPTION_KEY: is required when NODE_ENV=production/);
+    const key = Buffer.alloc(32, 3).toString('base64url');
+    expect(loadConfig({ NODE_ENV: 'production', KEY_ENCRYPTION_KEY: key }).keyEncryptionKey?.length).toBe(32);
   });
 });
 

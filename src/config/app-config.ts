@@ -38,10 +38,24 @@ export abstract class AppConfig {
   abstract readonly adminAuthMaxFailuresPerIp: number;
   abstract readonly httpHeadersTimeoutSeconds: number;
   abstract readonly httpRequestTimeoutSeconds: number;
+  /** Undefined serves `/metrics` without a token. */
+  abstract readonly metricsToken?: string;
+  abstract readonly auditRetentionDays: number;
 }
 
 /** A configuration problem an operator can fix; `main.ts` prints its message alone. */
 export class ConfigError extends Error {}
+
+/** Variables whose value an error message never repeats. */
+const SECRET_VARIABLES = new Set(['ADMIN_API_KEY', 'KEY_ENCRYPTION_KEY', 'METRICS_TOKEN']);
+
+/** How an error message quotes a bad value: never a secret, never a database password. */
+function quoted(variable: string, value: string | undefined): string {
+  if (SECRET_VARIABLES.has(variable)) return 'value not shown: it is a secret';
+  // Credentials before the last `@` are masked, whether or not the URL parses.
+  if (variable === 'DATABASE_URL') return `got "${String(value).replace(/^([a-z][\w+.-]*:(?:\/\/)?)?.*@/i, '$1***@')}"`;
+  return `got "${String(value)}"`;
+}
 
 /** Reads and validates the environment once; throws `ConfigError` naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
@@ -50,7 +64,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const [problem] = validateSync(parsed, { forbidUnknownValues: false });
   if (problem) {
     const reason = Object.values(problem.constraints ?? {})[0] ?? 'is invalid';
-    throw new ConfigError(`${problem.property}: ${reason} (got "${String(env[problem.property])}")`);
+    throw new ConfigError(`${problem.property}: ${reason} (${quoted(problem.property, env[problem.property])})`);
+  }
+  if (parsed.NODE_ENV === 'production' && !parsed.KEY_ENCRYPTION_KEY) {
+    throw new ConfigError(
+      'KEY_ENCRYPTION_KEY: is required when NODE_ENV=production: 32 random bytes in base64url (43 characters) that encrypt the signing keys at rest',
+    );
   }
   return toAppConfig(parsed);
 }
@@ -85,6 +104,8 @@ function toAppConfig(env: Environment): AppConfig {
     adminAuthMaxFailuresPerIp: env.ADMIN_AUTH_MAX_FAILURES_PER_IP,
     httpHeadersTimeoutSeconds: env.HTTP_HEADERS_TIMEOUT,
     httpRequestTimeoutSeconds: env.HTTP_REQUEST_TIMEOUT,
+    metricsToken: env.METRICS_TOKEN,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
   };
 }
 
@@ -96,7 +117,13 @@ export function parseDatabaseUrl(databaseUrl: string): DatabaseConfig {
   if (databaseUrl.startsWith('sqlite:')) {
     return { type: 'sqlite', path: databaseUrl.slice('sqlite:'.length) };
   }
-  const url = new URL(databaseUrl);
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    // URL's own error carries the input, password included: say what is wrong without it.
+    throw new ConfigError(`DATABASE_URL: is not a valid PostgreSQL URL, e.g. postgres://user:password@host:5432/database (${quoted('DATABASE_URL', databaseUrl)})`);
+  }
   const schema = url.searchParams.get('schema') ?? undefined;
   url.searchParams.delete('schema');
   return { type: 'postgres', url: url.toString(), schema };

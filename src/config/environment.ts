@@ -153,4 +153,21 @@ export class Environment {
   @Min(1, { message: 'must be a whole number of seconds from 1 to 300' })
   @Max(300, { message: 'must be a whole number of seconds from 1 to 300' })
   HTTP_REQUEST_TIMEOUT = 30;
+  /** `production` refuses to start without KEY_ENCRYPTION_KEY. */
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+
+  /** Bearer token `GET /metrics` asks for; unset serves the metrics to anyone who reaches them. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters; leave it unset to serve /metrics without a token' })
+  METRICS_TOKEN?: string;
+
+  /** Days the audit trail (security events, admin actions) is kept. */
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number of days from 1 to 3650' })
+  @Min(1, { message: 'must be a whole number of days from 1 to 3650' })
+  @Max(3650, { message: 'must be a whole number of days from 1 to 3650' })
+  AUDIT_RETENTION_DAYS = 90;
 }

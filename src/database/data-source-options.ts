@@ -32,7 +32,7 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
       database: database.path,
       // WAL lets readers run beside the writer; the busy timeout waits out a lock instead of failing.
       enableWAL: database.path !== ':memory:',
-      busyTimeout: 5000,
+      busyTimeout: 5000, // prepare-database.ts restores this after the migrations
       entities: ENTITIES,
       migrations: MIGRATIONS,
       synchronize: false,

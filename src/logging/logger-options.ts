@@ -28,6 +28,64 @@ export const REDACTED_PATHS = [
   '*.secret',
 ];
 
+/**
+ * Field names whose value is blanked at any depth of a logged object (pino's paths reach one
+ * level only). Compared in lower case.
+ */
+const SECRET_FIELDS = new Set([
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'x-admin-key',
+  'password',
+  'client_secret',
+  'clientsecret',
+  'refresh_token',
+  'refreshtoken',
+  'access_token',
+  'accesstoken',
+  'id_token',
+  'code',
+  'code_verifier',
+  'token',
+  'secret',
+  'registration_access_token',
+  'key_encryption_key',
+  'admin_api_key',
+  'metrics_token',
+]);
+const CENSOR = '[redacted]';
+
+/**
+ * A copy of `value` with every secret field blanked, however deep; unchanged objects are
+ * returned as they are (no copy). Only plain objects and arrays are walked: a request, a
+ * socket or an error is left to pino's serializers.
+ */
+export function redactSecrets(value: unknown, seen: WeakSet<object> = new WeakSet()): unknown {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return value;
+  if (Array.isArray(value)) {
+    seen.add(value);
+    let copy: unknown[] | undefined;
+    value.forEach((item, index) => {
+      const redacted = redactSecrets(item, seen);
+      if (redacted !== item) (copy ??= [...value])[index] = redacted;
+    });
+    return copy ?? value;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  seen.add(value);
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const redacted = SECRET_FIELDS.has(key.toLowerCase()) && item !== undefined && item !== null ? CENSOR : redactSecrets(item, seen);
+    if (redacted !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = redacted;
+  }
+  return copy ?? value;
+}
+
+/** Paths whose requests write no request line. */
+const QUIET_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
+
 /** Levels at which a line is written for every request. */
 const REQUEST_LOG_LEVELS = ['trace', 'debug', 'info'];
 
@@ -41,7 +99,9 @@ export function loggerOptions(config: AppConfig): Params {
     ...(REQUEST_LOG_LEVELS.includes(config.logLevel) ? {} : { forRoutes: [] }),
     pinoHttp: {
       level: config.logLevel,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      redact: { paths: REDACTED_PATHS, censor: CENSOR },
+      // pino's paths reach one level; this blanks the same fields at any depth.
+      formatters: { log: (object: Record<string, unknown>) => redactSecrets(object) as Record<string, unknown> },
       // Query strings can carry codes and states: log the path only.
       serializers: {
         // Also meets any object logged under `req` by hand: keep only these three fields.
@@ -51,7 +111,8 @@ export function loggerOptions(config: AppConfig): Params {
           path: typeof req.url === 'string' ? req.url.split('?')[0] : undefined,
         }),
       },
-      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
+      // Probes and scrapes come every few seconds: no request line for them.
+      autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.has(req.url ?? '') },
     },
   };
 }

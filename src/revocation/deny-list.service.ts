@@ -35,6 +35,9 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
   private listener?: PgClient;
   private listenRetryMs = 250;
   private stopped = false;
+  /** Set once the log has been loaded at start: rows before that say nothing about lag. */
+  private following = false;
+  private lastApplyLagMs = 0;
   /** The PostgreSQL `application_name` of this instance's LISTEN connection, for operators. */
   readonly listenerName = `oauth-revocations-${randomBytes(4).toString('hex')}`;
 
@@ -46,6 +49,7 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.catchUp();
+    this.following = true;
     // This instance's own denials count at once, before any poll or notification.
     this.log.onDenied((row) => {
       if (row.kind !== 'changed') this.denials.add(toDenial(row));
@@ -94,6 +98,24 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
     return () => this.changeListeners.delete(listener);
   }
 
+  /**
+   * Whether this instance follows the log as promised: on PostgreSQL its LISTEN connection is
+   * up (without it a denial from another instance waits for the 5 s safety poll); sqlite polls.
+   */
+  isFollowingLog(): boolean {
+    return this.config.database.type !== 'postgres' || this.listener !== undefined;
+  }
+
+  /** Denials held in memory now (for the metrics). */
+  get denialCount(): number {
+    return this.denials.size;
+  }
+
+  /** How long the newest denial took from the log to this instance, in seconds (for the metrics). */
+  get lastApplyLagSeconds(): number {
+    return this.lastApplyLagMs / 1000;
+  }
+
   /** Reads the log past `lastSeq` now; concurrent requests fold into one more read. */
   requestCatchUp(): Promise<void> {
     if (this.catchingUp) {
@@ -133,6 +155,7 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
     // A change refuses nothing: it is neither held nor served on the feed.
     if (row.kind === 'changed') return;
     this.rows.set(row.seq, row);
+    if (this.following) this.lastApplyLagMs = Math.max(0, this.clock.now().getTime() - row.createdAt.getTime());
     this.denials.add(toDenial(row));
     for (const subscriber of this.subscribers) subscriber(row);
   }

@@ -13,6 +13,6 @@ import { RevocationLogService } from './revocation-log.service';
   imports: [TypeOrmModule.forFeature([Revocation]), ClientsModule],
   controllers: [RevocationFeedController],
   providers: [RevocationLogService, DenyListService, RevocationFeedService],
-  exports: [RevocationLogService, DenyListService],
+  exports: [RevocationLogService, DenyListService, RevocationFeedService],
 })
 export class RevocationModule {}

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthenticatedClient } from '../clients/authenticated-client';
 import { OAuthError } from '../common/errors/oauth-error';
+import { Metrics } from '../operations/metrics/metrics';
 import { TokenParams } from './grants/token-params';
 import { UsersService } from '../users/users.service';
 import { GRANT_HANDLERS, GrantHandler, TokenGrantResult } from './grants/grant-handler';
@@ -31,6 +32,7 @@ export class TokenEndpointService {
     private readonly idTokens: IdTokenIssuer,
     private readonly users: UsersService,
     @Inject(GRANT_HANDLERS) private readonly handlers: ReadonlyMap<string, GrantHandler>,
+    private readonly metrics: Metrics,
   ) {}
 
   async exchange({ params, client, ip }: TokenRequest): Promise<TokenResponse> {
@@ -51,6 +53,7 @@ export class TokenEndpointService {
       authTime: grant.authTime,
     });
     const idToken = await this.idTokenFor(grantType, grant, client);
+    this.metrics.tokenIssued(grantType);
     return {
       access_token: accessToken.token,
       token_type: 'Bearer',

@@ -15,7 +15,6 @@ import { DenialsRepository } from './introspection/denials.repository';
 import { IntrospectionController } from './introspection/introspection.controller';
 import { IntrospectionService } from './introspection/introspection.service';
 import { RefreshToken } from './refresh-tokens/refresh-token.entity';
-import { SecurityEvent } from './refresh-tokens/security-event.entity';
 import { RefreshTokenKey } from './refresh-tokens/refresh-token-key.entity';
 import { RefreshTokenKeyRing } from './refresh-tokens/refresh-token-key-ring';
 import { RefreshTokenIssuer } from './refresh-tokens/refresh-token.issuer';
@@ -39,7 +38,7 @@ import { TokenPurgeJob } from './token-purge.job';
   imports: [
     ClientsModule,
     UsersModule,
-    TypeOrmModule.forFeature([SigningKey, TokenFamily, RefreshToken, RefreshTokenKey, SecurityEvent, AuthorizationCode]),
+    TypeOrmModule.forFeature([SigningKey, TokenFamily, RefreshToken, RefreshTokenKey, AuthorizationCode]),
   ],
   controllers: [TokenController, TokenRevocationController, IntrospectionController, DiscoveryController, KeysAdminController, RefreshTokenKeysAdminController],
   providers: [

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../../src/common/clock';
+import { AuditEventsRepository } from '../../src/operations/audit/audit-events.repository';
 import { TokenFamiliesRepository } from '../../src/tokens/refresh-tokens/token-families.repository';
 import { basicAuth, createParty, introspect, jwtPayload, Party, refresh, signInAndExchange, TokenSet } from '../support/token-helpers';
 import { createTestApp, databases, TestApp } from '../support/test-app';
@@ -52,7 +53,7 @@ describe.each(databases)('refresh tokens on %s', (_name, databaseUrl) => {
       expect(newest.body.error).toBe('invalid_grant');
       expect(await introspect(app, party.client, second.body.access_token)).toEqual({ active: false });
       expect(await introspect(app, party.client, first.access_token)).toEqual({ active: false });
-      const events = await app.get(TokenFamiliesRepository).eventsOfFamily(familyOf(first));
+      const { items: events } = await app.get(AuditEventsRepository).page({ familyId: familyOf(first) }, 0, 100);
       expect(events).toEqual([
         expect.objectContaining({ kind: 'refresh_token_reuse', clientId: party.client.client_id, userId: party.user.id, ip: expect.any(String) }),
       ]);

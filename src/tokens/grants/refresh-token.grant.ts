@@ -3,6 +3,7 @@ import type { AuthenticatedClient } from '../../clients/authenticated-client';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
 import { OAuthError } from '../../common/errors/oauth-error';
+import { Metrics } from '../../operations/metrics/metrics';
 import { liveGeneration, RefreshTokenIssuer } from '../refresh-tokens/refresh-token.issuer';
 import { TokenFamiliesRepository } from '../refresh-tokens/token-families.repository';
 import { TokenFamiliesService } from '../refresh-tokens/token-families.service';
@@ -33,6 +34,7 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly targets: ResourceTargets,
+    private readonly metrics: Metrics,
   ) {}
 
   async handle(params: TokenParams, client: AuthenticatedClient, context: GrantContext): Promise<TokenGrantResult> {
@@ -58,7 +60,10 @@ export class RefreshTokenGrant implements GrantHandler {
     let current = family;
     if (isLive) {
       const successor = await this.tokens.rotate(presented, now);
-      if (successor) return this.result(family, target, successor);
+      if (successor) {
+        this.metrics.refreshRotated();
+        return this.result(family, target, successor);
+      }
       // Lost a race: see what the winner left.
       current = (await this.families.findById(family.id)) ?? family;
     }

@@ -42,6 +42,7 @@ export class RefreshTokenKeyRing implements OnModuleInit, OnApplicationShutdown 
   }
 
   async onModuleInit(): Promise<void> {
+    await this.sealPlainKeys();
     await this.reload();
     if (!this.active) await this.addKey();
     this.timer = setInterval(() => void this.reload().catch((error) => this.logger.warn(`refresh key reload failed: ${error}`)), RELOAD_INTERVAL_MS);
@@ -85,6 +86,19 @@ export class RefreshTokenKeyRing implements OnModuleInit, OnApplicationShutdown 
     const kid = await this.addKey();
     this.logger.log({ msg: 'refresh token key rotated', kid });
     return { kid, created_at: Math.floor(now.getTime() / 1000) };
+  }
+
+  /**
+   * Keys stored before KEY_ENCRYPTION_KEY was set (the key carried over from the previous
+   * release too) are encrypted at the first start with it. Each update is conditional on the
+   * plain value, so instances starting together agree.
+   */
+  private async sealPlainKeys(): Promise<void> {
+    const plain = (await this.rows.find()).filter((row) => this.sealer.needsSealing(row.secret));
+    for (const row of plain) {
+      await this.rows.update({ kid: row.kid, secret: row.secret }, { secret: await this.sealer.seal(row.secret) });
+    }
+    if (plain.length > 0) this.logger.log({ msg: 'plain refresh token keys encrypted with KEY_ENCRYPTION_KEY', count: plain.length });
   }
 
   /** Re-reads the keys: the newest unretired key makes tokens; expired keys are dropped. */

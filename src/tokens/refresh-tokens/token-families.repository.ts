@@ -4,7 +4,6 @@ import { Brackets, IsNull, Repository } from 'typeorm';
 import { epochMs } from '../../database/columns';
 import { RawStatement } from '../../database/raw-sql';
 import { RefreshToken } from './refresh-token.entity';
-import { SecurityEvent } from './security-event.entity';
 import { TokenFamily } from './token-family.entity';
 
 /**
@@ -24,7 +23,6 @@ export class TokenFamiliesRepository {
   constructor(
     @InjectRepository(TokenFamily) private readonly families: Repository<TokenFamily>,
     @InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>,
-    @InjectRepository(SecurityEvent) private readonly events: Repository<SecurityEvent>,
   ) {
     const dataSource = families.manager.connection;
     this.familyById = new RawStatement(dataSource, `SELECT ${FAMILY_COLUMNS.map((name) => `f.${name}`).join(', ')} FROM token_families f WHERE f.id = ?`);
@@ -138,14 +136,6 @@ export class TokenFamiliesRepository {
   /** A user's live families with their scope. */
   liveOfUser(userId: string): Promise<Array<Pick<TokenFamily, 'id' | 'scope'>>> {
     return this.families.find({ select: { id: true, scope: true }, where: { userId, revokedAt: IsNull() } });
-  }
-
-  async recordEvent(event: SecurityEvent): Promise<void> {
-    await this.events.insert(event);
-  }
-
-  eventsOfFamily(familyId: string): Promise<SecurityEvent[]> {
-    return this.events.find({ where: { familyId }, order: { createdAt: 'ASC' } });
   }
 
   /**

@@ -1,10 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { addSeconds, Clock } from '../../common/clock';
-import { RandomSource } from '../../common/crypto/random';
 import { parseScope } from '../../common/scopes';
 import { RevocationLogService } from '../../revocation/revocation-log.service';
-import { SecurityEventKind } from './security-event.entity';
+import { AuditTrail } from '../../operations/audit/audit-trail';
+import { SecurityEventKind } from '../../operations/audit/security-event.entity';
 import { TokenFamiliesRepository } from './token-families.repository';
 import { TokenFamily } from './token-family.entity';
 
@@ -21,14 +21,12 @@ export interface IncidentContext {
  */
 @Injectable()
 export class TokenFamiliesService {
-  private readonly logger = new Logger('Security');
-
   constructor(
     private readonly families: TokenFamiliesRepository,
     private readonly revocations: RevocationLogService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly random: RandomSource,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Revokes one family; true when it was live. */
@@ -81,17 +79,15 @@ export class TokenFamiliesService {
    */
   async reportIncident(kind: SecurityEventKind, family: TokenFamily | null, context: IncidentContext): Promise<void> {
     if (family) await this.revokeFamily(family.id, kind);
-    const event = {
-      id: this.random.id(),
+    // Stored in the audit trail and logged at warn there.
+    await this.audit.record({
       kind,
-      familyId: family?.id ?? null,
-      clientId: context.clientId ?? family?.clientId ?? null,
-      userId: family?.userId ?? null,
-      ip: context.ip?.slice(0, 64) ?? null,
-      createdAt: this.clock.now(),
-    };
-    await this.families.recordEvent(event);
-    this.logger.warn({ msg: 'token family revoked after a security event', ...event });
+      familyId: family?.id,
+      clientId: context.clientId ?? family?.clientId,
+      userId: family?.userId,
+      ip: context.ip,
+      detail: { family_revoked: family !== null },
+    });
   }
 
   private async denyAccessTokens(sids: string[]): Promise<void> {

@@ -52,6 +52,7 @@ export class KeyStoreService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
+    await this.sealPlainKeys();
     await this.reload();
     if (!this.signer || this.signer.alg !== this.config.signingAlg) await this.rotate();
     this.timer = setInterval(() => void this.reload().catch((error) => this.logger.warn(`key reload failed: ${error}`)), RELOAD_INTERVAL_MS);
@@ -111,6 +112,18 @@ export class KeyStoreService implements OnModuleInit, OnApplicationShutdown {
     this.logger.log({ msg: 'signing key rotated', kid, alg });
     await this.reload();
     return this.verificationKeys.get(kid)!.publicJwk;
+  }
+
+  /**
+   * Keys stored before KEY_ENCRYPTION_KEY was set are encrypted at the first start with it.
+   * Each update is conditional on the plain value, so instances starting together agree.
+   */
+  private async sealPlainKeys(): Promise<void> {
+    const plain = (await this.keys.find()).filter((row) => this.sealer.needsSealing(row.privateJwk));
+    for (const row of plain) {
+      await this.keys.update({ kid: row.kid, privateJwk: row.privateJwk }, { privateJwk: await this.sealer.seal(row.privateJwk) });
+    }
+    if (plain.length > 0) this.logger.log({ msg: 'plain private signing keys encrypted with KEY_ENCRYPTION_KEY', count: plain.length });
   }
 
   /** Re-reads the keys: the newest unretired key signs; expired keys are dropped. */

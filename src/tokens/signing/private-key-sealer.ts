@@ -17,6 +17,11 @@ export class PrivateKeySealer {
     return SEALED_PREFIX + jwe;
   }
 
+  /** True when `stored` is plain text that this sealer would encrypt: a key was set after it was stored. */
+  needsSealing(stored: string): boolean {
+    return this.key !== undefined && !stored.startsWith(SEALED_PREFIX);
+  }
+
   async open(stored: string): Promise<string> {
     if (!stored.startsWith(SEALED_PREFIX)) return stored;
     if (!this.key) throw new Error('a signing key is encrypted but KEY_ENCRYPTION_KEY is not set');
