@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { sha256 } from '../common/crypto/hashing';
 import { AppConfig } from '../config/app-config';
+import { AuditTrail } from '../operations/audit/audit-trail';
 import { normalizeEmail } from '../users/users.service';
 import { LoginFailure } from './login-failure.entity';
 
@@ -31,15 +32,23 @@ const MAX_REPORTED_KEYS = 10_000;
  * the email as typed (normalized), whether or not such an account exists: the answer never
  * tells which emails are registered.
  */
+/** A lockout as the audit trail keeps it: which limit, whose email as typed, from where. */
+interface LockoutEvent {
+  limit: 'account' | 'account_and_ip' | 'ip';
+  email: string;
+  ip: string;
+  retry_after_seconds: number;
+}
+
 @Injectable()
 export class LoginThrottle {
-  private readonly logger = new Logger('SecurityEvent');
   /** Throttle key → until when its lockout was reported, so a lockout is logged once, not per attempt. */
   private readonly reported = new Map<string, number>();
 
   constructor(
     @InjectRepository(LoginFailure) private readonly rows: Repository<LoginFailure>,
     private readonly config: AppConfig,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Counts an attempt; when it is over a limit it is taken back at once and must wait. */
@@ -62,7 +71,7 @@ export class LoginThrottle {
       await this.rows.delete({ seq: In([rows.account, rows.accountAndIp, rows.ip]) });
       const limit = account > 0 ? 'account' : accountAndIp > 0 ? 'account_and_ip' : 'ip';
       const key = limit === 'account' ? keys.account : limit === 'account_and_ip' ? keys.accountAndIp : keys.ip;
-      this.report(key, now.getTime(), now.getTime() + waitMs, { limit, email: normalizeEmail(email), ip, retry_after_seconds: Math.ceil(waitMs / 1000) });
+      await this.report(key, now.getTime(), now.getTime() + waitMs, { limit, email: normalizeEmail(email), ip, retry_after_seconds: Math.ceil(waitMs / 1000) });
     }
     return { email, ip, rows, retryAfterSeconds: waitMs > 0 ? Math.max(1, Math.ceil(waitMs / 1000)) : 0 };
   }
@@ -74,12 +83,12 @@ export class LoginThrottle {
   }
 
   /** A lockout is a security event: logged at `warn` (who, from where, which limit) once per lockout. */
-  private report(key: string, nowMs: number, untilMs: number, event: Record<string, unknown>): void {
+  private async report(key: string, nowMs: number, untilMs: number, event: LockoutEvent): Promise<void> {
     const known = this.reported.get(key);
     if (known !== undefined && known > nowMs) return;
     if (this.reported.size >= MAX_REPORTED_KEYS) this.reported.delete(this.reported.keys().next().value!);
     this.reported.set(key, untilMs);
-    this.logger.warn({ msg: 'sign-in throttled', event: 'sign_in_throttled', ...event });
+    await this.audit.record({ kind: 'sign_in_lockout', action: 'sign_in_throttled', ip: event.ip, detail: { limit: event.limit, email: event.email, retry_after_seconds: event.retry_after_seconds } });
   }
 
   private async insert(throttleKey: string, now: Date): Promise<number> {

@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { sha256 } from '../common/crypto/hashing';
 import { TooManyFailuresError } from '../common/errors/too-many-failures.error';
 import { AppConfig } from '../config/app-config';
+import { AuditTrail } from '../operations/audit/audit-trail';
 import { AuthFailuresRepository } from './auth-failures.repository';
 
 /** Which credential failed: a client's (token, introspection, revocation, feed) or the admin key. */
@@ -29,7 +30,6 @@ const MAX_BLOCKED_ADDRESSES = 100_000;
  */
 @Injectable()
 export class CredentialThrottle {
-  private readonly logger = new Logger('SecurityEvent');
   /** `kind` + address → when the block ends (epoch ms, by the injected clock). */
   private readonly blocked = new Map<string, number>();
 
@@ -37,6 +37,7 @@ export class CredentialThrottle {
     private readonly failures: AuthFailuresRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Throws `429` when this address is refused for `kind`; checks memory only. */
@@ -65,7 +66,13 @@ export class CredentialThrottle {
     const byIp = await this.failures.count(ipKey, ipLimit, windowMs, now);
     if (byIp.waitMs > 0) {
       this.block(`${kind}:${ip}`, now.getTime() + byIp.waitMs);
-      this.logger.warn({ msg: 'address throttled after failed authentications', event: `${kind}_auth_throttled`, credential: kind, client_id: clientId, ip, limit: ipLimit, window_seconds: windowMs / 1000, retry_after_seconds: seconds(byIp.waitMs) });
+      await this.audit.record({
+        kind: 'client_auth_failures',
+        action: `${kind}_auth_throttled`,
+        clientId,
+        ip,
+        detail: { credential: kind, limit: ipLimit, window_seconds: windowMs / 1000, retry_after_seconds: seconds(byIp.waitMs) },
+      });
       return tooMany(kind, byIp.waitMs, 'this address');
     }
     if (!clientKey) return undefined;
@@ -73,7 +80,13 @@ export class CredentialThrottle {
     if (byClient.waitMs === 0) return undefined;
     // Logged once per window crossing, not for every failure past it.
     if (byClient.count === this.config.clientAuthMaxFailuresPerClient + 1) {
-      this.logger.warn({ msg: 'client throttled after failed authentications', event: 'client_auth_throttled', credential: kind, client_id: clientId, ip, limit: this.config.clientAuthMaxFailuresPerClient, window_seconds: windowMs / 1000, retry_after_seconds: seconds(byClient.waitMs) });
+      await this.audit.record({
+        kind: 'client_auth_failures',
+        action: 'client_auth_throttled',
+        clientId,
+        ip,
+        detail: { credential: kind, limit: this.config.clientAuthMaxFailuresPerClient, window_seconds: windowMs / 1000, retry_after_seconds: seconds(byClient.waitMs) },
+      });
     }
     return tooMany(kind, byClient.waitMs, 'this client');
   }

@@ -42,6 +42,13 @@ describe.each(databases)('brute-force throttling on %s', (name, databaseUrl) => 
   });
   afterEach(() => warnings.mockRestore());
 
+  /** The audit trail's `warn` lines of one action, with their detail spread out. */
+  const securityEvents = (action: string) =>
+    warnings.mock.calls
+      .map(([entry]) => entry as { msg?: string; event?: { action?: string; detail?: Record<string, unknown> } })
+      .filter((entry) => entry?.msg === 'security event' && entry.event?.action === action)
+      .map(({ event }) => ({ ...event, ...event?.detail }));
+
   const clientCredentials = (from: string, secret: string, target: TestApp = app, path = '/token') =>
     target
       .http()
@@ -91,7 +98,7 @@ describe.each(databases)('brute-force throttling on %s', (name, databaseUrl) => 
 
     it('logs the throttling at warn with client, address and limit, never the secret', async () => {
       for (let i = 0; i < 4; i++) await clientCredentials('203.0.113.30', 'wrong-secret-value');
-      const events = warnings.mock.calls.map(([entry]) => entry as Record<string, unknown>).filter((entry) => entry?.event === 'client_auth_throttled');
+      const events = securityEvents('client_auth_throttled');
       expect(events).toEqual([expect.objectContaining({ client_id: client.client_id, ip: '203.0.113.30', limit: 3, retry_after_seconds: 300 })]);
       expect(JSON.stringify(warnings.mock.calls)).not.toContain('wrong-secret-value');
     });
@@ -132,7 +139,7 @@ describe.each(databases)('brute-force throttling on %s', (name, databaseUrl) => 
       expect(refused.headers['retry-after']).toBe('300');
       expect((await adminCall('203.0.113.50', ADMIN_KEY)).status).toBe(429);
       expect((await adminCall('198.51.100.8', ADMIN_KEY)).status).toBe(200);
-      const events = warnings.mock.calls.map(([entry]) => entry as Record<string, unknown>).filter((entry) => entry?.event === 'admin_auth_throttled');
+      const events = securityEvents('admin_auth_throttled');
       expect(events).toEqual([expect.objectContaining({ ip: '203.0.113.50', limit: 3 })]);
       expect(JSON.stringify(warnings.mock.calls)).not.toContain('not-the-admin-key');
     });
@@ -170,7 +177,7 @@ describe.each(databases)('brute-force throttling on %s', (name, databaseUrl) => 
       expect(locked.status).toBe(429);
       expect(locked.headers['retry-after']).toBe('600');
       expect((await signIn('198.51.100.9', user.email, user.password)).status).toBe(302);
-      const events = warnings.mock.calls.map(([entry]) => entry as Record<string, unknown>).filter((entry) => entry?.event === 'sign_in_throttled');
+      const events = securityEvents('sign_in_throttled');
       expect(events).toEqual([expect.objectContaining({ limit: 'account_and_ip', ip: '203.0.113.60', email: user.email })]);
       expect(JSON.stringify(warnings.mock.calls)).not.toContain(user.password);
     });
@@ -180,7 +187,7 @@ describe.each(databases)('brute-force throttling on %s', (name, databaseUrl) => 
       for (let i = 1; i <= 8; i++) expect((await signIn(`203.0.113.${100 + i}`, user.email, 'wrong password')).status).toBe(400);
       const locked = await signIn('198.51.100.10', user.email, user.password);
       expect(locked.status).toBe(429);
-      const events = warnings.mock.calls.map(([entry]) => entry as Record<string, unknown>).filter((entry) => entry?.event === 'sign_in_throttled');
+      const events = securityEvents('sign_in_throttled');
       expect(events).toEqual([expect.objectContaining({ limit: 'account', ip: '198.51.100.10' })]);
     });
   });
