@@ -32,7 +32,9 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
       database: database.path,
       // WAL lets readers run beside the writer; the busy timeout waits out a lock instead of failing.
       enableWAL: database.path !== ':memory:',
-      busyTimeout: 5000, // prepare-database.ts restores this after the migrations
+      // Long at first: switching a fresh file to WAL waits for another instance's migrations.
+      // prepare-database.ts lowers it to 5 s once the store is ready.
+      busyTimeout: 60_000,
       entities: ENTITIES,
       migrations: MIGRATIONS,
       synchronize: false,

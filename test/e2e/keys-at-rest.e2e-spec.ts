@@ -12,14 +12,14 @@ const KEY = randomBytes(32);
 
 interface StoredKeys {
   signingKeys: Array<{ kid: string; private_jwk: string }>;
-  successorKey: string;
+  refreshTokenKeys: Array<{ kid: string; secret: string }>;
 }
 
 async function storedKeys(app: TestApp): Promise<StoredKeys> {
   const dataSource = app.get(DataSource);
   const signingKeys = await dataSource.query('SELECT kid, private_jwk FROM signing_keys ORDER BY kid');
-  const [secret] = await dataSource.query("SELECT value FROM server_secrets WHERE name = 'refresh_successor_key'");
-  return { signingKeys, successorKey: secret.value };
+  const refreshTokenKeys = await dataSource.query('SELECT kid, secret FROM refresh_token_keys ORDER BY kid');
+  return { signingKeys, refreshTokenKeys };
 }
 
 describe.each(databases)('keys at rest on %s', (name, databaseUrl) => {
@@ -46,7 +46,7 @@ describe.each(databases)('keys at rest on %s', (name, databaseUrl) => {
   });
   afterAll(() => cleanUp());
 
-  it('encrypts the plain signing keys and refresh successor key at the first start with KEY_ENCRYPTION_KEY, and keeps them working', async () => {
+  it('encrypts the plain signing keys and refresh token keys at the first start with KEY_ENCRYPTION_KEY, and keeps them working', async () => {
     const plainApp = await createTestApp({ databaseUrl: store });
     const party = await createParty(plainApp, { grant_types: ['authorization_code', 'refresh_token'], scope: 'openid offline_access' });
     const tokens = await signInAndExchange(plainApp, party);
@@ -54,7 +54,8 @@ describe.each(databases)('keys at rest on %s', (name, databaseUrl) => {
     await plainApp.close();
     expect(plain.signingKeys).toHaveLength(1);
     expect(plain.signingKeys[0].private_jwk).toContain('"d":');
-    expect(plain.successorKey).not.toMatch(/^enc:/);
+    expect(plain.refreshTokenKeys).toHaveLength(1);
+    expect(plain.refreshTokenKeys[0].secret).not.toMatch(/^enc:/);
 
     const sealedApp = await createTestApp({ databaseUrl: store, env: { KEY_ENCRYPTION_KEY: KEY.toString('base64url') } });
     try {
@@ -64,10 +65,11 @@ describe.each(databases)('keys at rest on %s', (name, databaseUrl) => {
         expect(row.private_jwk).toMatch(/^enc:/);
         expect(row.private_jwk).not.toContain('"d":');
       }
-      expect(sealed.successorKey).toMatch(/^enc:/);
-      // The same keys, now encrypted: the successor key opens to the plain one…
+      expect(sealed.refreshTokenKeys.map((row) => row.kid)).toEqual(plain.refreshTokenKeys.map((row) => row.kid));
+      expect(sealed.refreshTokenKeys[0].secret).toMatch(/^enc:/);
+      // The same keys, now encrypted: each opens to the plain one…
       const sealer = new PrivateKeySealer(KEY);
-      expect(await sealer.open(sealed.successorKey)).toBe(plain.successorKey);
+      expect(await sealer.open(sealed.refreshTokenKeys[0].secret)).toBe(plain.refreshTokenKeys[0].secret);
       expect(await sealer.open(sealed.signingKeys[0].private_jwk)).toBe(plain.signingKeys[0].private_jwk);
       // …and what was issued before still works: the access token verifies, the refresh token rotates.
       expect(await introspect(sealedApp, party.client, tokens.access_token)).toMatchObject({ active: true });
