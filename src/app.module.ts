@@ -13,7 +13,7 @@ import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logging/logger-options';
 import { ResourceModule } from './resource/resource.module';
 import { ResourcesModule } from './resources/resources.module';
-import { RevocationModule } from './revocation/revocation.module';
+import { RevocationLogModule } from './revocation-log/revocation-log.module';
 import { ThrottlingModule } from './throttling/throttling.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
@@ -29,7 +29,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         CommonModule,
         DatabaseModule,
-        RevocationModule,
+        RevocationLogModule,
         ThrottlingModule,
         ClientsModule,
         ResourcesModule,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SessionEnder } from '../authorization/session-ender';
 import { addSeconds, Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { RevocationLogService } from '../revocation/revocation-log.service';
+import { RevocationLogService } from '../revocation-log/revocation-log.service';
 import { TokenFamiliesService } from '../tokens/refresh-tokens/token-families.service';
 
 /**

@@ -3,7 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import { addSeconds, Clock } from '../../common/clock';
 import { RandomSource } from '../../common/crypto/random';
 import { parseScope } from '../../common/scopes';
-import { RevocationLogService } from '../../revocation/revocation-log.service';
+import { RevocationLogService } from '../../revocation-log/revocation-log.service';
 import { SecurityEventKind } from './security-event.entity';
 import { TokenFamiliesRepository } from './token-families.repository';
 import { TokenFamily } from './token-family.entity';
