@@ -1,7 +1,7 @@
 import { applyDecorators, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AdminAuthGuard } from './admin-auth.guard';
-import { adminValidationPipe } from './admin-validation.pipe';
+import { AdminValidationPipe } from './admin-validation.pipe';
 
 /** Marks an `/admin/*` controller: admin authentication, strict validation, OpenAPI tag. */
 export function AdminApi(tag: string): ClassDecorator {
@@ -10,6 +10,6 @@ export function AdminApi(tag: string): ClassDecorator {
     ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: 'No, or a wrong, admin key or access token' }),
     UseGuards(AdminAuthGuard),
-    UsePipes(adminValidationPipe()),
+    UsePipes(AdminValidationPipe),
   );
 }

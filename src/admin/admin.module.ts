@@ -1,12 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { AuthorizationModule } from '../authorization/authorization.module';
 import { ResourceModule } from '../resource/resource.module';
+import { GRANT_HANDLERS, SUPPORTED_GRANT_TYPES, supportedGrantTypes } from '../tokens/grants/grant-handler';
 import { TokensModule } from '../tokens/tokens.module';
 import { AccessRevoker } from './access-revoker';
 import { AdminAuthGuard } from './admin-auth.guard';
 
 /**
- * What the `/admin/*` controllers share: the guard and the revoker. Global, because the clients
+ * What the `/admin/*` controllers share: the guard, the revoker, and the grant types the token
+ * endpoint serves (which client registration accepts). Global, because the clients
  * and users modules host admin controllers and are imported by the token and authorization
  * modules whose services the revoker calls: importing this module there would be a cycle.
  * `@UseGuards(AdminAuthGuard)` builds the guard in the controller's module, so that module must
@@ -15,7 +17,11 @@ import { AdminAuthGuard } from './admin-auth.guard';
 @Global()
 @Module({
   imports: [ResourceModule, TokensModule, AuthorizationModule],
-  providers: [AdminAuthGuard, AccessRevoker],
-  exports: [AdminAuthGuard, AccessRevoker, ResourceModule],
+  providers: [
+    AdminAuthGuard,
+    AccessRevoker,
+    { provide: SUPPORTED_GRANT_TYPES, inject: [GRANT_HANDLERS], useFactory: supportedGrantTypes },
+  ],
+  exports: [AdminAuthGuard, AccessRevoker, SUPPORTED_GRANT_TYPES, ResourceModule],
 })
 export class AdminModule {}

@@ -69,6 +69,6 @@ import { TokenPurgeJob } from './token-purge.job';
     TokenRevocationService,
     TokenPurgeJob,
   ],
-  exports: [KeyStoreService, TokenFamiliesService, IdTokenHintReader],
+  exports: [KeyStoreService, TokenFamiliesService, IdTokenHintReader, GRANT_HANDLERS],
 })
 export class TokensModule {}
