@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from './admin/admin.module';
 import { AuthorizationModule } from './authorization/authorization.module';
 import { ClientsModule } from './clients/clients.module';
 import { CommonModule } from './common/common.module';
@@ -12,7 +13,7 @@ import { loggerOptions } from './logging/logger-options';
 import { OperationsModule } from './operations/operations.module';
 import { ResourceModule } from './resource/resource.module';
 import { ResourcesModule } from './resources/resources.module';
-import { RevocationModule } from './revocation/revocation.module';
+import { RevocationLogModule } from './revocation-log/revocation-log.module';
 import { ThrottlingModule } from './throttling/throttling.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
@@ -28,7 +29,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         CommonModule,
         DatabaseModule,
-        RevocationModule,
+        RevocationLogModule,
         ThrottlingModule,
         ClientsModule,
         ResourcesModule,
@@ -37,6 +38,7 @@ export class AppModule {
         TokensModule,
         ResourceModule,
         OperationsModule,
+        AdminModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: OAuthErrorFilter }],
     };

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { AuthorizationService } from '../authorization/authorization.service';
+import { SessionEnder } from '../authorization/session-ender';
 import { addSeconds, Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { RevocationLogService } from '../revocation/revocation-log.service';
+import { RevocationLogService } from '../revocation-log/revocation-log.service';
 import { TokenFamiliesService } from '../tokens/refresh-tokens/token-families.service';
 
 /**
@@ -28,15 +27,16 @@ export interface RevokedUserAccess {
 @Injectable()
 export class AccessRevoker {
   constructor(
-    private readonly moduleRef: ModuleRef,
+    private readonly families: TokenFamiliesService,
+    private readonly sessions: SessionEnder,
     private readonly revocations: RevocationLogService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
 
   async revokeUser(userId: string, reason: string): Promise<RevokedUserAccess> {
-    const tokenFamilies = await this.lookUp(TokenFamiliesService).revokeAllForUser(userId, reason);
-    const signInSessions = await this.lookUp(AuthorizationService).endSessionsOf(userId, reason);
+    const tokenFamilies = await this.families.revokeAllForUser(userId, reason);
+    const signInSessions = await this.sessions.endAllOf(userId, reason);
     await this.denySubject(userId);
     return { tokenFamilies, signInSessions };
   }
@@ -46,8 +46,8 @@ export class AccessRevoker {
    * it): for a role taken away. Answers how many families were revoked.
    */
   async revokeScopeOfUser(userId: string, scope: string, reason: string): Promise<number> {
-    const families = await this.lookUp(TokenFamiliesService).revokeUserFamiliesWithScope(userId, scope, reason);
-    await this.lookUp(AuthorizationService).discardCodesOf(userId);
+    const families = await this.families.revokeUserFamiliesWithScope(userId, scope, reason);
+    await this.sessions.discardCodesOf(userId);
     return families;
   }
 
@@ -58,7 +58,7 @@ export class AccessRevoker {
    * Answers how many token families were revoked.
    */
   async revokeClient(clientId: string, reason: string): Promise<number> {
-    const tokenFamilies = await this.lookUp(TokenFamiliesService).revokeAllForClient(clientId, reason);
+    const tokenFamilies = await this.families.revokeAllForClient(clientId, reason);
     const { accessTokenTtlSeconds, clockSkewSeconds } = this.config;
     const until = addSeconds(this.clock.now(), accessTokenTtlSeconds + clockSkewSeconds + DELETED_CLIENT_MARGIN_SECONDS);
     await this.revocations.deny('client', clientId, until);
@@ -69,13 +69,5 @@ export class AccessRevoker {
     // Refuses the tokens issued until now; the last of them expires within one TTL plus skew.
     const until = addSeconds(this.clock.now(), this.config.accessTokenTtlSeconds + this.config.clockSkewSeconds);
     await this.revocations.deny('sub', sub, until);
-  }
-
-  /**
-   * Looked up at call time: the token and authorization modules import the clients and users
-   * modules, which use this class, so a constructor dependency would be a cycle.
-   */
-  private lookUp<T>(type: abstract new (...args: never[]) => T): T {
-    return this.moduleRef.get(type as never, { strict: false }) as T;
   }
 }

@@ -2,7 +2,7 @@ import { applyDecorators, UseGuards, UseInterceptors, UsePipes } from '@nestjs/c
 import { ApiBearerAuth, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AdminAuditInterceptor } from '../operations/audit/admin-audit.interceptor';
 import { AdminAuthGuard } from './admin-auth.guard';
-import { adminValidationPipe } from './admin-validation.pipe';
+import { AdminValidationPipe } from './admin-validation.pipe';
 
 /** Marks an `/admin/*` controller: admin authentication, strict validation, audit of changes, OpenAPI tag. */
 export function AdminApi(tag: string): ClassDecorator {
@@ -11,7 +11,7 @@ export function AdminApi(tag: string): ClassDecorator {
     ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: 'No, or a wrong, admin key or access token' }),
     UseGuards(AdminAuthGuard),
-    UsePipes(adminValidationPipe()),
+    UsePipes(AdminValidationPipe),
     UseInterceptors(AdminAuditInterceptor),
   );
 }

@@ -1,11 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import type { Request } from 'express';
 import { constantTimeEqual } from '../common/crypto/hashing';
 import { OAuthError } from '../common/errors/oauth-error';
 import { parseScope } from '../common/scopes';
 import { AppConfig } from '../config/app-config';
-import { BearerTokenError, type AccessTokenClaims, type BearerTokenVerifier } from '@nest-oauth/resource-server';
+import { BearerTokenError, type AccessTokenClaims } from '@nest-oauth/resource-server';
 import { AccessTokenVerifier } from '../resource/access-token-verifier';
 import { CredentialThrottle } from '../throttling/credential-throttle';
 import { setAdminActor } from './admin-actor';
@@ -24,7 +23,7 @@ export class AdminAuthGuard implements CanActivate {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly moduleRef: ModuleRef,
+    private readonly verifier: AccessTokenVerifier,
     private readonly throttle: CredentialThrottle,
   ) {}
 
@@ -68,19 +67,11 @@ export class AdminAuthGuard implements CanActivate {
   /** The token's claims; a bad token is an `OAuthError`, answered by the server's filter. */
   private async verifiedClaims(token: string): Promise<AccessTokenClaims> {
     try {
-      return await this.tokenVerifier().verify(token);
+      return await this.verifier.verify(token);
     } catch (error) {
       if (error instanceof BearerTokenError) throw new OAuthError(error.code, error.description, error.detail, error.scope);
       throw error;
     }
-  }
-
-  /**
-   * Looked up at call time rather than injected, so that `@UseGuards(AdminAuthGuard)` works in
-   * any module (the resource module included) without importing it.
-   */
-  private tokenVerifier(): BearerTokenVerifier {
-    return this.moduleRef.get(AccessTokenVerifier, { strict: false });
   }
 }
 

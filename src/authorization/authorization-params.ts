@@ -1,4 +1,5 @@
 import { OAuthError } from '../common/errors/oauth-error';
+import { textFormParameter } from '../common/form-parameters';
 import { parseScope } from '../common/scopes';
 import type { Client } from '../clients/client.entity';
 
@@ -49,20 +50,10 @@ const PROMPTS: readonly Prompt[] = ['none', 'login', 'consent'];
 const MAX_NONCE_LENGTH = 512;
 const MAX_LOGIN_HINT_LENGTH = 320;
 
-/** Reads one parameter; a repeated one is an error (RFC 6749 §3.1), and so is a NUL character. */
-export function single(params: Record<string, unknown>, name: string): string | undefined {
-  const value = params[name];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw new OAuthError('invalid_request', `${name} must be given once`);
-  // PostgreSQL text cannot hold NUL; no parameter has a use for it.
-  if (value.includes('\0')) throw new OAuthError('invalid_request', `${name} must not contain NUL characters`);
-  return value;
-}
-
 /** A parameter, or undefined when it is missing or repeated. */
 export function singleOrNothing(params: Record<string, unknown>, name: string): string | undefined {
   try {
-    return single(params, name);
+    return textFormParameter(params, name);
   } catch {
     return undefined;
   }
@@ -92,7 +83,7 @@ export function validateAuthorizationParams(
   client: Client,
   redirectUri: string,
 ): AuthorizationParams {
-  const responseType = single(params, 'response_type');
+  const responseType = textFormParameter(params, 'response_type');
   if (!responseType) throw new OAuthError('invalid_request', 'response_type is required');
   if (responseType !== 'code') throw new OAuthError('unsupported_response_type', 'only response_type=code is supported');
   if (!client.grantTypes.includes('authorization_code')) {
@@ -100,9 +91,9 @@ export function validateAuthorizationParams(
   }
 
   // RFC 9700 §2.1.1: PKCE for every client, and only S256.
-  const codeChallenge = single(params, 'code_challenge');
+  const codeChallenge = textFormParameter(params, 'code_challenge');
   if (!codeChallenge) throw new OAuthError('invalid_request', 'code_challenge is required (PKCE)');
-  if (single(params, 'code_challenge_method') !== 'S256') {
+  if (textFormParameter(params, 'code_challenge_method') !== 'S256') {
     throw new OAuthError('invalid_request', 'code_challenge_method must be S256');
   }
   if (!CODE_CHALLENGE.test(codeChallenge)) {
@@ -110,7 +101,7 @@ export function validateAuthorizationParams(
   }
 
   const registered = parseScope(client.scope);
-  const requested = parseScope(single(params, 'scope'));
+  const requested = parseScope(textFormParameter(params, 'scope'));
   const outside = requested.filter((token) => !registered.includes(token));
   if (outside.length > 0) {
     throw new OAuthError('invalid_scope', 'the requested scope exceeds the scope registered for the client', `not registered: ${outside.join(' ')}`);
@@ -119,7 +110,7 @@ export function validateAuthorizationParams(
   const scopes = requested.length > 0 ? [...new Set(requested)] : registered;
 
   // OIDC Core §3.1.2.1: a space-separated list; a value said twice is said once.
-  const prompts = [...new Set(parseScope(single(params, 'prompt')))];
+  const prompts = [...new Set(parseScope(textFormParameter(params, 'prompt')))];
   if (prompts.some((prompt) => !PROMPTS.includes(prompt as Prompt))) {
     throw new OAuthError('invalid_request', 'prompt must be none, login or consent');
   }
@@ -128,16 +119,16 @@ export function validateAuthorizationParams(
     throw new OAuthError('invalid_request', 'prompt=none cannot be combined with other values');
   }
 
-  const maxAge = single(params, 'max_age');
+  const maxAge = textFormParameter(params, 'max_age');
   if (maxAge !== undefined && !/^\d{1,9}$/.test(maxAge)) {
     throw new OAuthError('invalid_request', 'max_age must be a non-negative whole number of seconds');
   }
 
-  const nonce = single(params, 'nonce');
+  const nonce = textFormParameter(params, 'nonce');
   if (nonce !== undefined && nonce.length > MAX_NONCE_LENGTH) {
     throw new OAuthError('invalid_request', `nonce must be at most ${MAX_NONCE_LENGTH} characters`);
   }
-  const loginHint = single(params, 'login_hint');
+  const loginHint = textFormParameter(params, 'login_hint');
   if (loginHint !== undefined && loginHint.length > MAX_LOGIN_HINT_LENGTH) {
     throw new OAuthError('invalid_request', `login_hint must be at most ${MAX_LOGIN_HINT_LENGTH} characters`);
   }
@@ -146,7 +137,7 @@ export function validateAuthorizationParams(
     clientId: client.clientId,
     redirectUri,
     scopes,
-    state: single(params, 'state'),
+    state: textFormParameter(params, 'state'),
     codeChallenge,
     prompts: prompts as Prompt[],
     maxAgeSeconds: maxAge === undefined ? undefined : Number(maxAge),

@@ -39,6 +39,6 @@ import { UserSession } from './user-session.entity';
     SessionExpiryJob,
     EndSessionService,
   ],
-  exports: [AuthorizationService],
+  exports: [SessionEnder],
 })
 export class AuthorizationModule {}

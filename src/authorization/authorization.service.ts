@@ -183,16 +183,6 @@ export class AuthorizationService {
     });
   }
 
-  /** Ends every sign-in session of a user, and what they started (for an operator revoking a user's access). */
-  endSessionsOf(userId: string, reason: string): Promise<number> {
-    return this.sessionEnder.endAllOf(userId, reason);
-  }
-
-  /** Unredeemed codes of a user will never be exchanged (a role taken away). */
-  discardCodesOf(userId: string): Promise<void> {
-    return this.sessionEnder.discardCodesOf(userId);
-  }
-
   /**
    * CSRF token of a form that acts on `subject` in this browser: an HMAC keyed by the random
    * value in its HttpOnly SameSite=Lax cookie, which another site can neither read nor compute.

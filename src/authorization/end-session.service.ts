@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ClientsService } from '../clients/clients.service';
 import type { Client } from '../clients/client.entity';
 import { IdTokenHintReader } from '../tokens/id-tokens/id-token-hint.reader';
-import { AuthorizationPageError, redirectWith, single } from './authorization-params';
+import { textFormParameter } from '../common/form-parameters';
+import { AuthorizationPageError, redirectWith } from './authorization-params';
 import { AuthorizationService, BrowserContext, Outcome } from './authorization.service';
 import { SessionEnder } from './session-ender';
 import { LogoutTarget, logoutPage, signedOutPage } from './views/pages';
@@ -94,7 +95,7 @@ function registered(client: Client | null, target: LogoutTarget): boolean {
 
 function parameter(params: Record<string, unknown>, name: string): string | undefined {
   try {
-    return single(params, name);
+    return textFormParameter(params, name);
   } catch {
     throw invalidRequest(`The sign-out request has a malformed ${name}.`);
   }

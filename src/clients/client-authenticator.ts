@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { OAuthError } from '../common/errors/oauth-error';
+import { textFormParameter } from '../common/form-parameters';
 import { containsNul } from '../common/nul-characters';
 import { Metrics } from '../operations/metrics/metrics';
 import { CredentialThrottle } from '../throttling/credential-throttle';
@@ -61,8 +62,8 @@ export class ClientAuthenticator {
 
   private async authenticateOnce(input: ClientCredentialsInput): Promise<AuthenticatedClient> {
     const basic = parseBasic(input.authorization);
-    const bodyId = stringField(input.body, 'client_id');
-    const bodySecret = stringField(input.body, 'client_secret');
+    const bodyId = textFormParameter(input.body, 'client_id');
+    const bodySecret = textFormParameter(input.body, 'client_secret');
 
     if (basic && bodySecret !== undefined) {
       throw new OAuthError('invalid_request', 'use exactly one client authentication method');
@@ -104,7 +105,7 @@ export function toAuthenticatedClient(client: Client): AuthenticatedClient {
 /** The client id a failed request named, if it named one readably: for counting its failures. */
 function claimedClientId(input: ClientCredentialsInput): string | undefined {
   try {
-    return parseBasic(input.authorization)?.clientId ?? stringField(input.body, 'client_id');
+    return parseBasic(input.authorization)?.clientId ?? textFormParameter(input.body, 'client_id');
   } catch {
     return undefined;
   }
@@ -133,10 +134,3 @@ function formDecode(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, ' '));
 }
 
-function stringField(body: Record<string, unknown>, name: string): string | undefined {
-  const value = body?.[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new OAuthError('invalid_request', `${name} must be a single string`);
-  if (containsNul(value)) throw new OAuthError('invalid_request', `${name} must not contain NUL characters`);
-  return value;
-}

@@ -23,6 +23,16 @@ export function clientMetadataProblems(metadata: ClientMetadata): string[] {
   return problems;
 }
 
+/**
+ * A client may be registered only for grant types the token endpoint serves: `supported` is
+ * its grant registry's list (SUPPORTED_GRANT_TYPES), the one list there is.
+ */
+export function grantTypeProblems(grantTypes: readonly string[], supported: readonly string[]): string[] {
+  return grantTypes.every((grantType) => supported.includes(grantType))
+    ? []
+    : [`each value in grant_types must be one of: ${supported.join(', ')}`];
+}
+
 /** RFC 7591 §2.1 default: `["code"]` when the client may use the code grant. */
 export function defaultResponseTypes(grantTypes: readonly string[]): string[] {
   return grantTypes.includes('authorization_code') ? ['code'] : [];

@@ -2,7 +2,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimeColumn, jsonText } from '../database/columns';
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
-export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
+/** A grant type the token endpoint's registry serves (RFC 6749 §4 names, or an extension URI). */
+export type GrantType = string;
 
 /** A registered OAuth client. Column names follow RFC 7591 metadata. */
 @Entity({ name: 'clients' })

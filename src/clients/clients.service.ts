@@ -5,8 +5,8 @@ import { AppConfig } from '../config/app-config';
 import { addSeconds, Clock } from '../common/clock';
 import { RandomSource } from '../common/crypto/random';
 import { Client, GrantType, TokenEndpointAuthMethod } from './client.entity';
-import { DenyListService } from '../revocation/deny-list.service';
-import { RevocationLogService } from '../revocation/revocation-log.service';
+import { DenyListService } from '../revocation-log/deny-list.service';
+import { RevocationLogService } from '../revocation-log/revocation-log.service';
 import { ClientCache } from './client-cache';
 import { hashClientSecret } from './client-secrets';
 

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DenyListService } from '../revocation/deny-list.service';
-import { RevocationFeedService } from '../revocation/revocation-feed.service';
+import { DenyListService } from '../revocation-log/deny-list.service';
+import { RevocationFeedService } from '../revocation-log/revocation-feed.service';
 import { Metrics } from './metrics/metrics';
 
 /** The revocation log's gauges, read from its services when Prometheus scrapes, never per request. */

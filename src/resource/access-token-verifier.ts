@@ -3,7 +3,7 @@ import { AccessTokenClaims, BearerTokenError, BearerTokenVerifier, verifyAccessT
 import type { JWTVerifyGetKey } from 'jose';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { DenyListService } from '../revocation/deny-list.service';
+import { DenyListService } from '../revocation-log/deny-list.service';
 import { KeyStoreService } from '../tokens/signing/key-store.service';
 
 /**

@@ -1,6 +1,5 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AdminModule } from '../admin/admin.module';
 import { ClientsModule } from '../clients/clients.module';
 import { AdminResourcesController } from './admin-resources.controller';
 import { Resource, ResourceRegistryVersion, ResourceScope } from './resource.entity';
@@ -14,7 +13,7 @@ import { ResourceTargets } from './resource-targets';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Resource, ResourceScope, ResourceRegistryVersion]), AdminModule, ClientsModule],
+  imports: [TypeOrmModule.forFeature([Resource, ResourceScope, ResourceRegistryVersion]), ClientsModule],
   controllers: [AdminResourcesController],
   providers: [ResourcesRepository, ResourceRegistry, ResourceTargets],
   exports: [ResourceRegistry, ResourceTargets],

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { addSeconds, Clock } from '../common/clock';
-import { RevocationLogService } from '../revocation/revocation-log.service';
+import { RevocationLogService } from '../revocation-log/revocation-log.service';
 import { AuthorizationCodesRepository } from './grants/authorization-codes.repository';
 import { TokenFamiliesRepository } from './refresh-tokens/token-families.repository';
 

@@ -22,8 +22,8 @@ import { RefreshTokenKeysAdminController } from './refresh-tokens/refresh-token-
 import { TokenFamiliesRepository } from './refresh-tokens/token-families.repository';
 import { TokenFamiliesService } from './refresh-tokens/token-families.service';
 import { TokenFamily } from './refresh-tokens/token-family.entity';
-import { TokenRevocationController } from './revocation/token-revocation.controller';
-import { TokenRevocationService } from './revocation/token-revocation.service';
+import { TokenRevocationController } from './rfc7009/token-revocation.controller';
+import { TokenRevocationService } from './rfc7009/token-revocation.service';
 import { AccessTokenInspector } from './signing/access-token.inspector';
 import { AccessTokenIssuer } from './signing/access-token.issuer';
 import { ClaimsProvider } from './signing/claims-provider';
@@ -68,6 +68,6 @@ import { TokenPurgeJob } from './token-purge.job';
     TokenRevocationService,
     TokenPurgeJob,
   ],
-  exports: [KeyStoreService, TokenFamiliesService, IdTokenHintReader],
+  exports: [KeyStoreService, TokenFamiliesService, IdTokenHintReader, GRANT_HANDLERS],
 })
 export class TokensModule {}

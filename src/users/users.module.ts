@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AdminModule } from '../admin/admin.module';
 import { AdminUsersController } from './admin-users.controller';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
@@ -8,7 +7,7 @@ import { UserClaimsProvider } from './user-claims-provider';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), AdminModule],
+  imports: [TypeOrmModule.forFeature([User])],
   controllers: [AdminUsersController],
   providers: [UsersService, PasswordHasher, UserClaimsProvider],
   exports: [UsersService, UserClaimsProvider],

@@ -3,7 +3,7 @@ import { sha256 } from '../../src/common/crypto/hashing';
 import { FixedClock } from '../../src/common/clock';
 import { ClientAuthenticator } from '../../src/clients/client-authenticator';
 import { ClientsService } from '../../src/clients/clients.service';
-import { RevocationLogService } from '../../src/revocation/revocation-log.service';
+import { RevocationLogService } from '../../src/revocation-log/revocation-log.service';
 import { mintAccessToken, mintWithForeignKey } from '../support/access-tokens';
 import { createClient } from '../support/authorize-flow';
 import { createParty, introspect, signInAndExchange, tokenRequest } from '../support/token-helpers';

@@ -1,5 +1,5 @@
 import { FixedClock } from '../../src/common/clock';
-import { RevocationLogService } from '../../src/revocation/revocation-log.service';
+import { RevocationLogService } from '../../src/revocation-log/revocation-log.service';
 import { TokenFamiliesRepository } from '../../src/tokens/refresh-tokens/token-families.repository';
 import { TokenFamiliesService } from '../../src/tokens/refresh-tokens/token-families.service';
 import { mintAccessToken, mintHs256WithPublicKey, mintUnsecured, mintWithForeignKey, tamperPayload } from '../support/access-tokens';

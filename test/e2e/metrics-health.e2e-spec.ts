@@ -1,5 +1,5 @@
 import { Client as PgClient } from 'pg';
-import { DenyListService } from '../../src/revocation/deny-list.service';
+import { DenyListService } from '../../src/revocation-log/deny-list.service';
 import { registerResourceServerClient } from '../support/access-tokens';
 import { authorize } from '../support/authorize-flow';
 import { createParty, Party, refresh, revoke, signInAndExchange, tokenRequest } from '../support/token-helpers';

@@ -3,7 +3,7 @@ import { ApplicationConfig } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import request from 'supertest';
-import { RevocationLogService } from '../../src/revocation/revocation-log.service';
+import { RevocationLogService } from '../../src/revocation-log/revocation-log.service';
 import {
   AccessTokenClaims,
   RemoteRevocationFeed,

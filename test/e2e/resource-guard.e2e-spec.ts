@@ -1,5 +1,5 @@
 import { KeyStoreService } from '../../src/tokens/signing/key-store.service';
-import { RevocationLogService } from '../../src/revocation/revocation-log.service';
+import { RevocationLogService } from '../../src/revocation-log/revocation-log.service';
 import {
   mintAccessToken,
   mintHs256WithPublicKey,

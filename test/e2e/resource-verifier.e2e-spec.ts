@@ -1,5 +1,5 @@
 import { AccessTokenVerifier } from '../../src/resource/access-token-verifier';
-import { RevocationLogService } from '../../src/revocation/revocation-log.service';
+import { RevocationLogService } from '../../src/revocation-log/revocation-log.service';
 import { mintAccessToken, mintUnsecured } from '../support/access-tokens';
 import { createTestApp, databases, TestApp } from '../support/test-app';
 

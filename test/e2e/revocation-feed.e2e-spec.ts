@@ -1,5 +1,5 @@
-import { RevocationFeedService } from '../../src/revocation/revocation-feed.service';
-import { RevocationLogService } from '../../src/revocation/revocation-log.service';
+import { RevocationFeedService } from '../../src/revocation-log/revocation-feed.service';
+import { RevocationLogService } from '../../src/revocation-log/revocation-log.service';
 import { registerResourceServerClient } from '../support/access-tokens';
 import { createTestApp, databases, TestApp } from '../support/test-app';
 import { eventually } from '../support/timing';

@@ -9,7 +9,7 @@ import { RefreshTokenGrant } from '../../src/tokens/grants/refresh-token.grant';
 import { TokenParams } from '../../src/tokens/grants/token-params';
 import { ClaimsContext, ClaimsProvider } from '../../src/tokens/signing/claims-provider';
 import { basicAuth, createParty, introspect, jwtPayload, signInAndExchange } from '../support/token-helpers';
-import { createTestApp, databases, TestApp } from '../support/test-app';
+import { ADMIN_KEY, createTestApp, databases, TestApp } from '../support/test-app';
 
 /** A team's claims: a tenant for every token, and an attempt to override `sub`, which must lose. */
 class TenantClaims extends ClaimsProvider {
@@ -77,5 +77,37 @@ describe.each(databases)('extension points on %s', (_name, databaseUrl) => {
     const bad = await send('wrong');
     expect(bad.status).toBe(400);
     expect(bad.body.error).toBe('invalid_grant');
+  });
+
+  it('registers a client for the added grant through the admin API, serves it, and publishes it', async () => {
+    const register = (grantTypes: string[]) =>
+      app
+        .http()
+        .post('/admin/clients')
+        .set('Authorization', `Bearer ${ADMIN_KEY}`)
+        .send({ client_name: 'ticket kiosk', grant_types: grantTypes, scope: 'notes:read' });
+    const refused = await register(['urn:example:not-served']);
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toEqual([
+      'each value in grant_types must be one of: authorization_code, refresh_token, client_credentials, urn:example:ticket',
+    ]);
+
+    const registered = await register(['urn:example:ticket']);
+    expect(registered.status).toBe(201);
+    expect(registered.body).toMatchObject({ grant_types: ['urn:example:ticket'], response_types: [] });
+    const { client_id: clientId, client_secret: clientSecret } = registered.body as { client_id: string; client_secret: string };
+    const res = await app
+      .http()
+      .post('/token')
+      .type('form')
+      .set('Authorization', basicAuth(clientId, clientSecret))
+      .send(new URLSearchParams({ grant_type: 'urn:example:ticket', ticket: clientId }).toString());
+    expect(res.status).toBe(200);
+    expect(jwtPayload(res.body.access_token)).toMatchObject({ sub: `ticket:${clientId}`, grant: 'urn:example:ticket' });
+
+    for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
+      const metadata = await app.http().get(path);
+      expect(metadata.body.grant_types_supported).toEqual(['authorization_code', 'refresh_token', 'client_credentials', 'urn:example:ticket']);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
-import { parseScope } from '../../common/scopes';
+import { parseScope, SCOPE_TOKEN } from '../../common/scopes';
 import { backchannelLogoutUriProblem, redirectUriProblem } from '../redirect-uri';
 
 /** Every entry of the array is a redirect URI this server accepts (see redirect-uri.ts). */
@@ -49,7 +49,7 @@ export function IsKnownScopeList(options?: ValidationOptions): PropertyDecorator
 }
 
 function scopeProblem(value: string): string | undefined {
-  if (!/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(value)) {
+  if (!value.split(' ').every((token) => SCOPE_TOKEN.test(token))) {
     return 'must be scope tokens separated by single spaces';
   }
   const tokens = parseScope(value);

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { epochSeconds } from '../../common/clock';
 import type { Client, GrantType, TokenEndpointAuthMethod } from '../client.entity';
 import { defaultResponseTypes } from '../client-metadata.rules';
-import { AUTH_METHODS, GRANT_TYPES } from './create-client.dto';
+import { AUTH_METHODS } from './create-client.dto';
 
 /** RFC 7591 §3.2.1: metadata without a value is left out, not sent as null. */
 function optional<K extends string, V>(name: K, value: V | null): Partial<Record<K, V>> {
@@ -14,7 +14,7 @@ export class ClientResponse {
   @ApiProperty() client_id: string;
   @ApiProperty() client_name: string;
   @ApiProperty({ type: [String] }) redirect_uris: string[];
-  @ApiProperty({ enum: GRANT_TYPES, isArray: true }) grant_types: GrantType[];
+  @ApiProperty({ type: [String] }) grant_types: GrantType[];
   @ApiProperty() scope: string;
   @ApiProperty({ enum: AUTH_METHODS }) token_endpoint_auth_method: TokenEndpointAuthMethod;
   @ApiProperty() skip_consent: boolean;

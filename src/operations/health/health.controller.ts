@@ -8,7 +8,7 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import { DenyListService } from '../../revocation/deny-list.service';
+import { DenyListService } from '../../revocation-log/deny-list.service';
 
 /**
  * Probes for an orchestrator: liveness never touches dependencies, readiness checks that this

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
 import { epochSeconds } from '../../common/clock';
+import { SCOPE_TOKEN } from '../../common/scopes';
 import type { RegisteredResource } from '../resources.repository';
 import { IsResourceIdentifier } from './resource-identifier';
 
@@ -12,8 +13,7 @@ export class ScopeDto {
   @ApiProperty({ example: 'invoices:read', maxLength: 128 })
   @IsString()
   @Length(1, 128)
-  // RFC 6749 §3.3: printable ASCII without space, `"` or `\`.
-  @Matches(/^[\x21\x23-\x5B\x5D-\x7E]+$/, { message: 'name must be a scope token: printable ASCII without spaces, " or \\' })
+  @Matches(SCOPE_TOKEN, { message: 'name must be a scope token: printable ASCII without spaces, " or \\' })
   name: string;
 
   @ApiProperty({ example: 'Read your invoices', description: 'The sentence the consent page shows', maxLength: 500 })

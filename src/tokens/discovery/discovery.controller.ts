@@ -1,7 +1,8 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Inject } from '@nestjs/common';
 import type { JWK } from 'jose';
 import { AppConfig } from '../../config/app-config';
 import { ResourceRegistry } from '../../resources/resource-registry';
+import { GRANT_HANDLERS, GrantHandler, supportedGrantTypes } from '../grants/grant-handler';
 import { KeyStoreService } from '../signing/key-store.service';
 import { AuthorizationServerMetadata, buildMetadata, buildOpenIdMetadata, OpenIdProviderMetadata } from './metadata';
 
@@ -16,9 +17,11 @@ export class DiscoveryController {
     config: AppConfig,
     private readonly keys: KeyStoreService,
     private readonly registry: ResourceRegistry,
+    @Inject(GRANT_HANDLERS) handlers: ReadonlyMap<string, GrantHandler>,
   ) {
-    this.metadata = buildMetadata(config.issuer);
-    this.openIdMetadata = buildOpenIdMetadata(config.issuer, config.signingAlg);
+    const grantTypes = supportedGrantTypes(handlers);
+    this.metadata = buildMetadata(config.issuer, grantTypes);
+    this.openIdMetadata = buildOpenIdMetadata(config.issuer, config.signingAlg, grantTypes);
   }
 
   @Get('.well-known/oauth-authorization-server')

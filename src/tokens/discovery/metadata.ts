@@ -24,7 +24,7 @@ const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'
  * The metadata document. No `registration_endpoint`: clients are registered through the
  * admin API, there is no dynamic registration.
  */
-export function buildMetadata(issuer: string): AuthorizationServerMetadata {
+export function buildMetadata(issuer: string, grantTypes: readonly string[]): AuthorizationServerMetadata {
   return {
     issuer,
     authorization_endpoint: `${issuer}/authorize`,
@@ -33,7 +33,7 @@ export function buildMetadata(issuer: string): AuthorizationServerMetadata {
     revocation_endpoint: `${issuer}/revoke`,
     introspection_endpoint: `${issuer}/introspect`,
     revocation_feed_endpoint: `${issuer}/revocations/stream`,
-    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    grant_types_supported: [...grantTypes],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     code_challenge_methods_supported: ['S256'],
@@ -65,9 +65,9 @@ export interface OpenIdProviderMetadata extends AuthorizationServerMetadata {
 export const CLAIMS_SUPPORTED = ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'email', 'email_verified', 'name'];
 
 /** The OAuth document plus the OIDC fields: `signingAlg` signs every ID token. */
-export function buildOpenIdMetadata(issuer: string, signingAlg: string): OpenIdProviderMetadata {
+export function buildOpenIdMetadata(issuer: string, signingAlg: string, grantTypes: readonly string[]): OpenIdProviderMetadata {
   return {
-    ...buildMetadata(issuer),
+    ...buildMetadata(issuer, grantTypes),
     userinfo_endpoint: `${issuer}/userinfo`,
     end_session_endpoint: `${issuer}/logout`,
     subject_types_supported: ['public'],

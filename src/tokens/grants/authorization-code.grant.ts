@@ -12,7 +12,7 @@ import { grantedResources, ResourceTargets } from '../../resources/resource-targ
 import { AuthorizationCodesRepository } from './authorization-codes.repository';
 import { GrantContext, GrantHandler, TokenGrantResult } from './grant-handler';
 import { isWellFormedVerifier, verifierMatches } from './pkce';
-import { parseScope } from './scopes';
+import { parseScope } from '../../common/scopes';
 import { TokenParams } from './token-params';
 
 const BAD_CODE = 'the authorization code is invalid, expired or already used';

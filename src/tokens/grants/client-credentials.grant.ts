@@ -3,7 +3,7 @@ import type { AuthenticatedClient } from '../../clients/authenticated-client';
 import { OAuthError } from '../../common/errors/oauth-error';
 import { ResourceTargets } from '../../resources/resource-targets';
 import { GrantHandler, TokenGrantResult } from './grant-handler';
-import { narrowScope } from './scopes';
+import { narrowScope } from '../../common/scopes';
 import { TokenParams } from './token-params';
 
 /** RFC 6749 §4.4: confidential clients only; the client is the subject; no refresh token. */

@@ -24,7 +24,8 @@ export interface TokenGrantResult {
 
 /**
  * One grant type (RFC 6749 §4). To add one: write a class implementing this interface and
- * add it to the `inject` list of the `GRANT_HANDLERS` provider in tokens.module.ts.
+ * add it to the `inject` list of the `GRANT_HANDLERS` provider in tokens.module.ts. Client
+ * registration and discovery's `grant_types_supported` follow the registry by themselves.
  */
 export interface GrantHandler {
   readonly grantType: string;
@@ -34,6 +35,16 @@ export interface GrantHandler {
 
 /** DI token of the `Map<grant_type, GrantHandler>` the token endpoint dispatches on. */
 export const GRANT_HANDLERS = Symbol('GRANT_HANDLERS');
+
+/**
+ * DI token (provided by the admin module) of the grant types the registry serves, in its order:
+ * the list client registration accepts; discovery publishes the same `supportedGrantTypes`.
+ */
+export const SUPPORTED_GRANT_TYPES = Symbol('SUPPORTED_GRANT_TYPES');
+
+export function supportedGrantTypes(handlers: ReadonlyMap<string, GrantHandler>): readonly string[] {
+  return [...handlers.keys()];
+}
 
 export function grantHandlerMap(...handlers: GrantHandler[]): Map<string, GrantHandler> {
   return new Map(handlers.map((handler) => [handler.grantType, handler]));

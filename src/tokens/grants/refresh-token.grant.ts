@@ -10,7 +10,7 @@ import { TokenFamiliesService } from '../refresh-tokens/token-families.service';
 import { TokenFamily } from '../refresh-tokens/token-family.entity';
 import { grantedResources, ResourceTargets } from '../../resources/resource-targets';
 import { GrantContext, GrantHandler, TokenGrantResult } from './grant-handler';
-import { narrowScope } from './scopes';
+import { narrowScope } from '../../common/scopes';
 import { TokenParams } from './token-params';
 
 // One message for unknown, foreign, expired, revoked and reused tokens: no oracle.

@@ -1,4 +1,5 @@
 import { OAuthError } from '../../common/errors/oauth-error';
+import { formParameter } from '../../common/form-parameters';
 import { readResourceParameter } from '../../resources/resource-targets';
 
 /**
@@ -24,14 +25,15 @@ export class TokenParams {
     const values = new Map<string, string>();
     if (body === null || typeof body !== 'object' || Array.isArray(body)) return new TokenParams(values);
     let resource: unknown;
-    for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+    const form = body as Record<string, unknown>;
+    for (const name of Object.keys(form)) {
       // RFC 8707 §2: `resource` may be repeated; `resources()` checks its values.
       if (name === 'resource') {
-        resource = value;
+        resource = form[name];
         continue;
       }
-      if (typeof value !== 'string') throw new OAuthError('invalid_request', `parameter ${name} must appear once`);
-      if (value !== '') values.set(name, value);
+      const read = formParameter(form, name);
+      if (read !== undefined) values.set(name, read);
     }
     return new TokenParams(values, resource);
   }

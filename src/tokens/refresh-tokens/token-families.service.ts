@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { addSeconds, Clock } from '../../common/clock';
 import { parseScope } from '../../common/scopes';
-import { RevocationLogService } from '../../revocation/revocation-log.service';
+import { RevocationLogService } from '../../revocation-log/revocation-log.service';
 import { AuditTrail } from '../../operations/audit/audit-trail';
 import { SecurityEventKind } from '../../operations/audit/security-event.entity';
 import { TokenFamiliesRepository } from './token-families.repository';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthenticatedClient } from '../../clients/authenticated-client';
 import { AppConfig } from '../../config/app-config';
 import { addSeconds, Clock } from '../../common/clock';
-import { RevocationLogService } from '../../revocation/revocation-log.service';
+import { RevocationLogService } from '../../revocation-log/revocation-log.service';
 import { RefreshTokenIssuer } from '../refresh-tokens/refresh-token.issuer';
 import { TokenFamiliesService } from '../refresh-tokens/token-families.service';
 import { AccessTokenInspector } from '../signing/access-token.inspector';

@@ -15,4 +15,4 @@ import { RevocationLogService } from './revocation-log.service';
   providers: [RevocationLogService, DenyListService, RevocationFeedService],
   exports: [RevocationLogService, DenyListService, RevocationFeedService],
 })
-export class RevocationModule {}
+export class RevocationLogModule {}

@@ -1,4 +1,4 @@
-import { narrowScope, parseScope } from './scopes';
+import { narrowScope, parseRequestedScope } from './scopes';
 
 describe('narrowScope', () => {
   it('grants the whole scope when none is requested', () => {
@@ -14,10 +14,10 @@ describe('narrowScope', () => {
   });
 
   it('refuses malformed scope tokens', () => {
-    expect(() => parseScope('notes"read')).toThrow(/^invalid_scope/);
+    expect(() => parseRequestedScope('notes"read')).toThrow(/^invalid_scope/);
   });
 
   it('drops repeated tokens', () => {
-    expect(parseScope('a b a')).toEqual(['a', 'b']);
+    expect(parseRequestedScope('a b a')).toEqual(['a', 'b']);
   });
 });
