@@ -35,8 +35,8 @@ export class RegistryConflict extends Error {
  */
 @Injectable()
 export class ResourcesRepository {
-  /** sqlite shares one connection: its transactions must not interleave. */
-  private writes: Promise<unknown> = Promise.resolve();
+  /** sqlite shares one connection: its transactions (reads included) must not interleave. */
+  private transactions: Promise<unknown> = Promise.resolve();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -47,16 +47,19 @@ export class ResourcesRepository {
 
   /** Everything, for the in-memory registry. */
   async loadAll(): Promise<{ version: number; resources: RegisteredResource[] }> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.serialized(() => this.dataSource.transaction(async (manager) => {
       const version = (await manager.findOneBy(ResourceRegistryVersion, { id: 1 }))?.version ?? 0;
       const resources = await manager.find(Resource, { order: { createdAt: 'ASC', id: 'ASC' } });
       const scopes = await manager.find(ResourceScope, { order: { position: 'ASC' } });
       return { version, resources: resources.map((resource) => assemble(resource, scopes)) };
-    });
+    }));
   }
 
   /** Registers the resource with its scopes; `RegistryConflict` names what is taken. */
-  create(resource: Resource, scopes: ScopeDefinition[]): Promise<void> {
+  async create(resource: Resource, scopes: ScopeDefinition[]): Promise<void> {
+    // Checked before the transaction too: on sqlite a rollback would also undo the statements
+    // other requests ran on the shared connection meanwhile, so a refusal must not need one.
+    await this.assertFree(this.dataSource.manager, resource.id, resource.identifier, scopes);
     return this.write(async (manager) => {
       await this.assertFree(manager, resource.id, resource.identifier, scopes);
       await manager.insert(Resource, resource);
@@ -65,7 +68,8 @@ export class ResourcesRepository {
   }
 
   /** Changes a resource; `scopes`, when given, replaces its scope list. False when it does not exist. */
-  update(id: string, changes: Partial<Pick<Resource, 'identifier' | 'name' | 'accessTokenTtlSeconds' | 'updatedAt'>>, scopes?: ScopeDefinition[]): Promise<boolean> {
+  async update(id: string, changes: Partial<Pick<Resource, 'identifier' | 'name' | 'accessTokenTtlSeconds' | 'updatedAt'>>, scopes?: ScopeDefinition[]): Promise<boolean> {
+    await this.assertFree(this.dataSource.manager, id, changes.identifier, scopes ?? []);
     return this.write(async (manager) => {
       if (!(await manager.existsBy(Resource, { id }))) return false;
       await this.assertFree(manager, id, changes.identifier, scopes ?? []);
@@ -100,7 +104,7 @@ export class ResourcesRepository {
 
   /** One transaction that bumps the version and announces the change on commit. */
   private write<T>(change: (manager: EntityManager) => Promise<T>, bump = true): Promise<T> {
-    const run = this.writes.then(() =>
+    return this.serialized(() =>
       this.dataSource.transaction(async (manager) => {
         // First, so concurrent writers on PostgreSQL queue on the row lock.
         if (bump) await manager.createQueryBuilder().update(ResourceRegistryVersion).set({ version: () => 'version + 1' }).where('id = 1').execute();
@@ -109,7 +113,12 @@ export class ResourcesRepository {
         return result;
       }),
     );
-    this.writes = run.catch(() => undefined);
+  }
+
+  /** Runs `transaction` after every earlier one of this repository has ended. */
+  private serialized<T>(transaction: () => Promise<T>): Promise<T> {
+    const run = this.transactions.then(transaction);
+    this.transactions = run.catch(() => undefined);
     return run;
   }
 
