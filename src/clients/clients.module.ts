@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminModule } from '../admin/admin.module';
+import { ClientMetadataModule } from '../client-metadata/client-metadata.module';
 import { AdminClientsController } from './admin-clients.controller';
 import { Client } from './client.entity';
 import { ClientAuthenticator } from './client-authenticator';
 import { ClientsService } from './clients.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Client]), AdminModule],
+  imports: [TypeOrmModule.forFeature([Client]), AdminModule, ClientMetadataModule],
   controllers: [AdminClientsController],
   providers: [ClientsService, ClientAuthenticator],
   exports: [ClientsService, ClientAuthenticator],

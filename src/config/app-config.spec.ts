@@ -39,6 +39,10 @@ const BAD_VALUES: Array<[variable: string, value: string, says: RegExp]> = [
   ['ADMIN_AUTH_MAX_FAILURES_PER_IP', '-1', /at least 1/],
   ['HTTP_HEADERS_TIMEOUT', '0', /from 1 to 300/],
   ['HTTP_REQUEST_TIMEOUT', '301', /from 1 to 300/],
+  ['CLIENT_ID_METADATA_DOCUMENTS', 'yes', /on or off/],
+  ['CLIENT_ID_METADATA_HOSTS', 'https://claude.ai/', /host names separated by commas/],
+  ['CLIENT_ID_METADATA_ALLOW_HTTP_LOOPBACK', '1', /true or false/],
+  ['DYNAMIC_REGISTRATION', 'yes', /off, open or token/],
 ];
 
 function problemWith(env: NodeJS.ProcessEnv): ConfigError {

@@ -38,6 +38,16 @@ export abstract class AppConfig {
   abstract readonly adminAuthMaxFailuresPerIp: number;
   abstract readonly httpHeadersTimeoutSeconds: number;
   abstract readonly httpRequestTimeoutSeconds: number;
+  abstract readonly clientIdMetadata: ClientIdMetadataConfig;
+  abstract readonly dynamicRegistration: 'off' | 'open' | 'token';
+}
+
+/** Client ID Metadata Documents: whether they are used, from which hosts, and the test-only loopback switch. */
+export interface ClientIdMetadataConfig {
+  enabled: boolean;
+  /** Empty: any host whose addresses are public. */
+  allowedHosts: string[];
+  allowHttpLoopback: boolean;
 }
 
 /** A configuration problem an operator can fix; `main.ts` prints its message alone. */
@@ -85,6 +95,12 @@ function toAppConfig(env: Environment): AppConfig {
     adminAuthMaxFailuresPerIp: env.ADMIN_AUTH_MAX_FAILURES_PER_IP,
     httpHeadersTimeoutSeconds: env.HTTP_HEADERS_TIMEOUT,
     httpRequestTimeoutSeconds: env.HTTP_REQUEST_TIMEOUT,
+    clientIdMetadata: {
+      enabled: env.CLIENT_ID_METADATA_DOCUMENTS === 'on',
+      allowedHosts: (env.CLIENT_ID_METADATA_HOSTS ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
+      allowHttpLoopback: env.CLIENT_ID_METADATA_ALLOW_HTTP_LOOPBACK === 'true',
+    },
+    dynamicRegistration: env.DYNAMIC_REGISTRATION,
   };
 }
 

@@ -3,7 +3,7 @@ import type { JWK } from 'jose';
 import { AppConfig } from '../../config/app-config';
 import { ResourceRegistry } from '../../resources/resource-registry';
 import { KeyStoreService } from '../signing/key-store.service';
-import { AuthorizationServerMetadata, buildMetadata, buildOpenIdMetadata, OpenIdProviderMetadata } from './metadata';
+import { AuthorizationServerMetadata, buildMetadata, buildOpenIdMetadata, clientRegistrationMetadata, OpenIdProviderMetadata } from './metadata';
 
 /** RFC 8414 metadata at both well-known paths, and the JWKS (RFC 7517). */
 @Controller()
@@ -17,8 +17,12 @@ export class DiscoveryController {
     private readonly keys: KeyStoreService,
     private readonly registry: ResourceRegistry,
   ) {
-    this.metadata = buildMetadata(config.issuer);
-    this.openIdMetadata = buildOpenIdMetadata(config.issuer, config.signingAlg);
+    const registration = clientRegistrationMetadata(config.issuer, {
+      clientIdMetadataDocuments: config.clientIdMetadata.enabled,
+      dynamicRegistration: config.dynamicRegistration !== 'off',
+    });
+    this.metadata = { ...buildMetadata(config.issuer), ...registration };
+    this.openIdMetadata = { ...buildOpenIdMetadata(config.issuer, config.signingAlg), ...registration };
   }
 
   @Get('.well-known/oauth-authorization-server')
