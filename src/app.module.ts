@@ -10,6 +10,7 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logging/logger-options';
+import { RegistrationModule } from './registration/registration.module';
 import { ResourceModule } from './resource/resource.module';
 import { ResourcesModule } from './resources/resources.module';
 import { RevocationModule } from './revocation/revocation.module';
@@ -37,6 +38,7 @@ export class AppModule {
         TokensModule,
         ResourceModule,
         HealthModule,
+        RegistrationModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: OAuthErrorFilter }],
     };

@@ -66,11 +66,14 @@ export class ClientsService implements OnModuleInit {
     });
   }
 
-  async create(metadata: ClientMetadata): Promise<ClientWithSecret> {
+  /** `registration`: a client registering itself (RFC 7591), with the hash of its registration access token. */
+  async create(metadata: ClientMetadata, registration?: { registrationAccessTokenHash: string }): Promise<ClientWithSecret> {
     const now = this.clock.now();
     const clientSecret = metadata.tokenEndpointAuthMethod === 'none' ? undefined : this.random.token();
     const client = this.clients.create({
       ...metadata,
+      origin: registration ? 'registration' : 'admin',
+      registrationAccessTokenHash: registration?.registrationAccessTokenHash ?? null,
       clientId: this.random.id(),
       secretHash: clientSecret ? hashClientSecret(clientSecret) : null,
       previousSecretHash: null,
