@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import http, { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import { HostResolver } from './host-resolver';
 import { isLoopbackAddress, isPermittedAddress } from './address-policy';
 
@@ -12,6 +13,8 @@ export class FetchRefused extends Error {}
 export class FetchLimits {
   timeoutMs = 3000;
   maxBytes = 5 * 1024;
+  /** PEM certificates trusted besides the system's (a test's self-signed loopback server). */
+  extraCertificates: string[] = [];
 }
 
 export interface FetchedJson {
@@ -74,6 +77,7 @@ export class GuardedFetch {
       headers: { Host: url.host, Accept: 'application/json' },
       // The certificate is checked against the name in the URL, not the address connected to.
       ...(secure ? { servername: isIP(url.hostname) ? undefined : url.hostname } : {}),
+      ...(secure && this.limits.extraCertificates.length > 0 ? { ca: [...rootCertificates, ...this.limits.extraCertificates] } : {}),
       agent: false,
       timeout: this.limits.timeoutMs,
     });

@@ -91,7 +91,7 @@ describe.each(databases)('Client ID Metadata Documents on %s', (_name, databaseU
       override: (builder) =>
         builder
           .overrideProvider(FetchLimits)
-          .useValue({ timeoutMs: 500, maxBytes: 5 * 1024 })
+          .useValue({ timeoutMs: 500, maxBytes: 5 * 1024, extraCertificates: [] })
           .overrideProvider(HostResolver)
           .useValue(new FakeHostResolver({ 'mixed.test': ['93.184.216.34', '10.0.0.1'] })),
     });
