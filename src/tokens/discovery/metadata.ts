@@ -36,8 +36,8 @@ export function clientRegistrationMetadata(
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];
 
 /**
- * The metadata document. No `registration_endpoint`: clients are registered through the
- * admin API, there is no dynamic registration.
+ * The metadata document. `registration_endpoint` and `client_id_metadata_document_supported`
+ * follow the configuration (`clientRegistrationMetadata`).
  */
 export function buildMetadata(issuer: string): AuthorizationServerMetadata {
   return {
