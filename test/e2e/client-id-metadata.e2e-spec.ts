@@ -3,7 +3,7 @@ import { createServer as createTcpServer, AddressInfo, Server as TcpServer } fro
 import { HostResolver } from '../../src/client-metadata/host-resolver';
 import { FetchLimits } from '../../src/client-metadata/guarded-fetch';
 import { FixedClock } from '../../src/common/clock';
-import { authorizationPath, authorize, createUser, TestUser } from '../support/authorize-flow';
+import { authorizationPath, authorize, BrowserCookies, createUser, formField, TestUser } from '../support/authorize-flow';
 import { createTestApp, databases, TestApp } from '../support/test-app';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -114,8 +114,20 @@ describe.each(databases)('Client ID Metadata Documents on %s', (_name, databaseU
     expect(flow.pages).toEqual(['login', 'consent']);
     expect(flow.code).toBeDefined();
 
-    const loginPage = await app.http().get(authorizationPath({ client_id: clientId, redirect_uri: 'http://127.0.0.1:7777/callback' }, { scope: 'notes:read', code_challenge: 'x'.repeat(43) }));
+    // Both pages a person decides on name the document's host beside the name the document chose.
+    const browser = new BrowserCookies();
+    const loginPage = await app.http().get(authorizationPath({ client_id: clientId, redirect_uri: 'http://127.0.0.1:7777/callback' }, { scope: 'notes:read offline_access', code_challenge: 'x'.repeat(43) }));
+    browser.store(loginPage);
     expect(loginPage.text).toContain(`Notes Agent (${host})`);
+    const consentPage = await app
+      .http()
+      .post('/authorize')
+      .type('form')
+      .set('Cookie', browser.header())
+      .send({ request_id: formField(loginPage.text, 'request_id'), csrf_token: formField(loginPage.text, 'csrf_token'), email: user.email, password: user.password });
+    expect(consentPage.status).toBe(200);
+    expect(consentPage.text).toMatch(/name="decision"/);
+    expect(consentPage.text).toContain(`Notes Agent (${host})`);
 
     const token = await app.http().post('/token').type('form').send({
       grant_type: 'authorization_code',
