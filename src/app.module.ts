@@ -11,6 +11,7 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { loggerOptions } from './logging/logger-options';
 import { OperationsModule } from './operations/operations.module';
+import { RegistrationModule } from './registration/registration.module';
 import { ResourceModule } from './resource/resource.module';
 import { ResourcesModule } from './resources/resources.module';
 import { RevocationLogModule } from './revocation-log/revocation-log.module';
@@ -39,6 +40,7 @@ export class AppModule {
         ResourceModule,
         OperationsModule,
         AdminModule,
+        RegistrationModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: OAuthErrorFilter }],
     };

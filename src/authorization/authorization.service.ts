@@ -89,7 +89,7 @@ export class AuthorizationService {
 
   /** `GET /authorize`, or `POST` with the same parameters as a form (RFC 6749 §3.1). */
   async authorize(query: Record<string, unknown>, browser: BrowserContext): Promise<Outcome> {
-    const client = await this.clients.findById(singleOrNothing(query, 'client_id') ?? '');
+    const client = await this.clients.findUsable(singleOrNothing(query, 'client_id') ?? '');
     const redirectUri = trustedRedirect(query, client);
     const state = singleOrNothing(query, 'state');
     return this.redirectingErrors(redirectUri, state, async () => {
@@ -275,7 +275,7 @@ export class AuthorizationService {
     const requestId = this.checkCsrf(body, browser, 'request');
     const request = await this.requests.findLive(requestId, this.clock.now());
     if (!request) throw expired();
-    const client = await this.clients.findById(request.clientId);
+    const client = await this.clients.findUsable(request.clientId);
     // The client may have been deleted, or lost the redirect URI, since the request began.
     if (!client || !client.redirectUris.includes(request.redirectUri)) throw expired();
     return { requestId, request, client };

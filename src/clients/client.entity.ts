@@ -4,6 +4,8 @@ import { TimeColumn, jsonText } from '../database/columns';
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 /** A grant type the token endpoint's registry serves (RFC 6749 §4 names, or an extension URI). */
 export type GrantType = string;
+/** How a client came to be: through the admin API, or by registering itself (RFC 7591). */
+export type ClientOrigin = 'admin' | 'registration';
 
 /** A registered OAuth client. Column names follow RFC 7591 metadata. */
 @Entity({ name: 'clients' })
@@ -73,6 +75,13 @@ export class Client {
 
   @Column('text', { name: 'contacts', nullable: true, transformer: jsonText })
   contacts: string[] | null;
+
+  @Column('varchar', { name: 'origin', length: 16, default: () => "'admin'" })
+  origin: ClientOrigin;
+
+  /** RFC 7592: SHA-256 of the token a self-registered client manages itself with; null otherwise. */
+  @Column('varchar', { name: 'registration_access_token_hash', length: 64, nullable: true })
+  registrationAccessTokenHash: string | null;
 
   @TimeColumn('created_at')
   createdAt: Date;

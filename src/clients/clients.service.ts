@@ -9,6 +9,8 @@ import { DenyListService } from '../revocation-log/deny-list.service';
 import { RevocationLogService } from '../revocation-log/revocation-log.service';
 import { ClientCache } from './client-cache';
 import { hashClientSecret } from './client-secrets';
+import { ClientMetadataResolver } from '../client-metadata/client-metadata.resolver';
+import { looksLikeClientIdUrl } from '../client-metadata/client-id-url';
 
 /**
  * How long a cached client row is trusted. A change made anywhere reaches every instance's
@@ -54,6 +56,7 @@ export class ClientsService implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly log: RevocationLogService,
     private readonly denyList: DenyListService,
+    private readonly metadataDocuments: ClientMetadataResolver,
   ) {}
 
   onModuleInit(): void {
@@ -63,11 +66,14 @@ export class ClientsService implements OnModuleInit {
     });
   }
 
-  async create(metadata: ClientMetadata): Promise<ClientWithSecret> {
+  /** `registration`: a client registering itself (RFC 7591), with the hash of its registration access token. */
+  async create(metadata: ClientMetadata, registration?: { registrationAccessTokenHash: string }): Promise<ClientWithSecret> {
     const now = this.clock.now();
     const clientSecret = metadata.tokenEndpointAuthMethod === 'none' ? undefined : this.random.token();
     const client = this.clients.create({
       ...metadata,
+      origin: registration ? 'registration' : 'admin',
+      registrationAccessTokenHash: registration?.registrationAccessTokenHash ?? null,
       clientId: this.random.id(),
       secretHash: clientSecret ? hashClientSecret(clientSecret) : null,
       previousSecretHash: null,
@@ -84,10 +90,19 @@ export class ClientsService implements OnModuleInit {
   }
 
   /**
-   * `findById` for client authentication on the hot path: served from a short-lived cache.
-   * The caller must not change the returned row.
+   * A client that may take part in a flow: a registered one, or one named by the URL of its
+   * Client ID Metadata Document (fetched, never stored). The caller must not change it.
+   */
+  findUsable(clientId: string): Promise<Client | null> {
+    return this.findForAuthentication(clientId);
+  }
+
+  /**
+   * `findById` for client authentication on the hot path: served from a short-lived cache
+   * (metadata-document clients from theirs). The caller must not change the returned row.
    */
   async findForAuthentication(clientId: string): Promise<Client | null> {
+    if (looksLikeClientIdUrl(clientId)) return this.metadataDocuments.resolve(clientId);
     const cached = this.cache.get(clientId);
     if (cached) return cached;
     const client = await this.findById(clientId);

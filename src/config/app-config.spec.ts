@@ -41,6 +41,10 @@ const BAD_VALUES: Array<[variable: string, value: string, says: RegExp]> = [
   ['HTTP_REQUEST_TIMEOUT', '301', /from 1 to 300/],
   ['METRICS_TOKEN', 'short-token', /at least 16 characters/],
   ['AUDIT_RETENTION_DAYS', '0', /whole number of days from 1 to 3650/],
+  ['CLIENT_ID_METADATA_DOCUMENTS', 'yes', /on or off/],
+  ['CLIENT_ID_METADATA_HOSTS', 'https://claude.ai/', /host names separated by commas/],
+  ['CLIENT_ID_METADATA_ALLOW_HTTP_LOOPBACK', '1', /true or false/],
+  ['DYNAMIC_REGISTRATION', 'yes', /off, open or token/],
 ];
 
 /** Their values never appear in an error message. */

@@ -41,6 +41,16 @@ export abstract class AppConfig {
   /** Undefined serves `/metrics` without a token. */
   abstract readonly metricsToken?: string;
   abstract readonly auditRetentionDays: number;
+  abstract readonly clientIdMetadata: ClientIdMetadataConfig;
+  abstract readonly dynamicRegistration: 'off' | 'open' | 'token';
+}
+
+/** Client ID Metadata Documents: whether they are used, from which hosts, and the test-only loopback switch. */
+export interface ClientIdMetadataConfig {
+  enabled: boolean;
+  /** Empty: any host whose addresses are public. */
+  allowedHosts: string[];
+  allowHttpLoopback: boolean;
 }
 
 /** A configuration problem an operator can fix; `main.ts` prints its message alone. */
@@ -106,6 +116,12 @@ function toAppConfig(env: Environment): AppConfig {
     httpRequestTimeoutSeconds: env.HTTP_REQUEST_TIMEOUT,
     metricsToken: env.METRICS_TOKEN,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    clientIdMetadata: {
+      enabled: env.CLIENT_ID_METADATA_DOCUMENTS === 'on',
+      allowedHosts: (env.CLIENT_ID_METADATA_HOSTS ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
+      allowHttpLoopback: env.CLIENT_ID_METADATA_ALLOW_HTTP_LOOPBACK === 'true',
+    },
+    dynamicRegistration: env.DYNAMIC_REGISTRATION,
   };
 }
 

@@ -170,4 +170,21 @@ export class Environment {
   @Min(1, { message: 'must be a whole number of days from 1 to 3650' })
   @Max(3650, { message: 'must be a whole number of days from 1 to 3650' })
   AUDIT_RETENTION_DAYS = 90;
+
+  /** OAuth Client ID Metadata Documents: a `client_id` that is an https URL is fetched and used. */
+  @IsIn(['on', 'off'], { message: 'must be on or off' })
+  CLIENT_ID_METADATA_DOCUMENTS: 'on' | 'off' = 'on';
+
+  /** Comma-separated host names whose metadata documents are accepted; empty: any public host. */
+  @IsOptional()
+  @Matches(/^[a-z0-9.-]+(:\d+)?(\s*,\s*[a-z0-9.-]+(:\d+)?)*$/i, { message: 'must be host names separated by commas, e.g. claude.ai,app.example.com' })
+  CLIENT_ID_METADATA_HOSTS?: string;
+
+  /** Development and tests only: fetch metadata documents over plain http from loopback addresses. */
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  CLIENT_ID_METADATA_ALLOW_HTTP_LOOPBACK: 'true' | 'false' = 'false';
+
+  /** RFC 7591 dynamic registration: off, open to anyone, or only with an initial access token. */
+  @IsIn(['off', 'open', 'token'], { message: 'must be off, open or token' })
+  DYNAMIC_REGISTRATION: 'off' | 'open' | 'token' = 'off';
 }

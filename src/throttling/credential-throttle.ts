@@ -12,6 +12,9 @@ export type CredentialKind = 'client' | 'admin';
 /** Addresses remembered as refused; past it the oldest go (a proxy misconfiguration must not fill memory). */
 const MAX_BLOCKED_ADDRESSES = 100_000;
 
+/** Dynamic registrations one address may make per AUTH_THROTTLE_WINDOW. */
+const REGISTRATIONS_PER_IP = 10;
+
 /**
  * Throttles failed client authentications and admin keys. Failures are rows in the store,
  * counted per address and (for clients) per client id over `AUTH_THROTTLE_WINDOW`, so the
@@ -89,6 +92,20 @@ export class CredentialThrottle {
       });
     }
     return tooMany(kind, byClient.waitMs, 'this client');
+  }
+
+  /**
+   * Counts one dynamic client registration (RFC 7591) from `ip`; answers the `429` to throw
+   * when the address registered more than its share within the window.
+   */
+  async registered(ip: string): Promise<TooManyFailuresError | undefined> {
+    const now = this.clock.now();
+    const windowMs = this.config.authThrottleWindowSeconds * 1000;
+    const key = throttleKey('registration-ip', ip);
+    await this.failures.record([key], now);
+    const byIp = await this.failures.count(key, REGISTRATIONS_PER_IP, windowMs, now);
+    if (byIp.waitMs === 0) return undefined;
+    return new TooManyFailuresError(seconds(byIp.waitMs), 'too many client registrations from this address');
   }
 
   private block(key: string, untilMs: number): void {

@@ -27,6 +27,7 @@ export class ClientResponse {
   @ApiPropertyOptional() policy_uri?: string;
   @ApiPropertyOptional() tos_uri?: string;
   @ApiPropertyOptional({ type: [String] }) contacts?: string[];
+  @ApiProperty({ enum: ['admin', 'registration'], description: 'admin API, or dynamic registration (RFC 7591)' }) origin: 'admin' | 'registration';
   @ApiProperty({ description: 'Unix time of registration (RFC 7591)' }) client_id_issued_at: number;
   @ApiProperty({ description: 'Unix time of the last change' }) updated_at: number;
 
@@ -48,6 +49,7 @@ export class ClientResponse {
       ...optional('policy_uri', client.policyUri),
       ...optional('tos_uri', client.tosUri),
       ...optional('contacts', client.contacts?.length ? client.contacts : null),
+      origin: client.origin ?? 'admin',
       client_id_issued_at: epochSeconds(client.createdAt),
       updated_at: epochSeconds(client.updatedAt),
     };

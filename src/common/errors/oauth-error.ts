@@ -15,6 +15,8 @@ export type OAuthErrorCode =
   | 'consent_required'
   | 'temporarily_unavailable'
   | 'interaction_required'
+  | 'invalid_client_metadata'
+  | 'invalid_redirect_uri'
   | 'server_error';
 
 /** Every protocol failure. `description` goes to the client; `detail` (which check failed, ids) only to the log. */

@@ -4,7 +4,7 @@ import { AppConfig } from '../../config/app-config';
 import { ResourceRegistry } from '../../resources/resource-registry';
 import { GRANT_HANDLERS, GrantHandler, supportedGrantTypes } from '../grants/grant-handler';
 import { KeyStoreService } from '../signing/key-store.service';
-import { AuthorizationServerMetadata, buildMetadata, buildOpenIdMetadata, OpenIdProviderMetadata } from './metadata';
+import { AuthorizationServerMetadata, buildMetadata, buildOpenIdMetadata, clientRegistrationMetadata, OpenIdProviderMetadata } from './metadata';
 
 /** RFC 8414 metadata at both well-known paths, and the JWKS (RFC 7517). */
 @Controller()
@@ -20,8 +20,12 @@ export class DiscoveryController {
     @Inject(GRANT_HANDLERS) handlers: ReadonlyMap<string, GrantHandler>,
   ) {
     const grantTypes = supportedGrantTypes(handlers);
-    this.metadata = buildMetadata(config.issuer, grantTypes);
-    this.openIdMetadata = buildOpenIdMetadata(config.issuer, config.signingAlg, grantTypes);
+    const registration = clientRegistrationMetadata(config.issuer, {
+      clientIdMetadataDocuments: config.clientIdMetadata.enabled,
+      dynamicRegistration: config.dynamicRegistration !== 'off',
+    });
+    this.metadata = { ...buildMetadata(config.issuer, grantTypes), ...registration };
+    this.openIdMetadata = { ...buildOpenIdMetadata(config.issuer, config.signingAlg, grantTypes), ...registration };
   }
 
   @Get('.well-known/oauth-authorization-server')

@@ -16,13 +16,28 @@ export interface AuthorizationServerMetadata {
   introspection_endpoint_auth_methods_supported: string[];
   scopes_supported: string[];
   authorization_response_iss_parameter_supported: boolean;
+  /** draft-ietf-oauth-client-id-metadata-document: present while metadata documents are used. */
+  client_id_metadata_document_supported?: boolean;
+  /** RFC 7591: present while dynamic registration is on. */
+  registration_endpoint?: string;
+}
+
+/** The fields that follow the MCP-client settings (Client ID Metadata Documents, RFC 7591). */
+export function clientRegistrationMetadata(
+  issuer: string,
+  options: { clientIdMetadataDocuments: boolean; dynamicRegistration: boolean },
+): Pick<AuthorizationServerMetadata, 'client_id_metadata_document_supported' | 'registration_endpoint'> {
+  return {
+    ...(options.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
+    ...(options.dynamicRegistration ? { registration_endpoint: `${issuer}/register` } : {}),
+  };
 }
 
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];
 
 /**
- * The metadata document. No `registration_endpoint`: clients are registered through the
- * admin API, there is no dynamic registration.
+ * The metadata document. `registration_endpoint` and `client_id_metadata_document_supported`
+ * follow the configuration (`clientRegistrationMetadata`).
  */
 export function buildMetadata(issuer: string, grantTypes: readonly string[]): AuthorizationServerMetadata {
   return {

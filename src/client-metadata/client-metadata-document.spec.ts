@@ -1,0 +1,57 @@
+import { clientIdUrlProblem } from './client-id-url';
+import { clientFromDocument } from './client-metadata-document';
+import { cacheSeconds } from './client-metadata.resolver';
+
+const URL_ID = 'https://agent.example/client.json';
+const known = (scope: string) => ['openid', 'notes:read'].includes(scope);
+const build = (fields: Record<string, unknown>) =>
+  clientFromDocument(URL_ID, { client_id: URL_ID, redirect_uris: ['https://agent.example/cb'], ...fields }, known, 'openid notes:read', new Date());
+
+describe('clientIdUrlProblem', () => {
+  it('accepts an https URL with a path', () => {
+    expect(clientIdUrlProblem(URL_ID, false)).toBeUndefined();
+  });
+
+  it.each(['http://agent.example/client.json', 'https://agent.example', 'https://agent.example/', 'https://agent.example/a/../b', 'https://u:p@agent.example/c', 'https://agent.example/c#f', `https://agent.example/${'x'.repeat(64)}`])(
+    'refuses %s',
+    (url) => {
+      expect(clientIdUrlProblem(url, false)).toEqual(expect.any(String));
+    },
+  );
+
+  it('accepts plain http only with the development switch', () => {
+    expect(clientIdUrlProblem('http://127.0.0.1:8080/client.json', true)).toBeUndefined();
+  });
+});
+
+describe('clientFromDocument', () => {
+  it('makes a public client whose name carries the host', () => {
+    const client = build({ client_name: 'Claude' });
+    expect(client).toEqual(expect.objectContaining({ clientId: URL_ID, clientName: 'Claude (agent.example)', tokenEndpointAuthMethod: 'none', scope: 'openid notes:read' }));
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['another client_id', { client_id: 'https://other.example/client.json' }, /client_id must equal/],
+    ['a secret', { client_secret: 'x' }, /client_secret must not appear/],
+    ['private_key_jwt', { token_endpoint_auth_method: 'private_key_jwt' }, /private_key_jwt is not supported/],
+    ['client_secret_basic', { token_endpoint_auth_method: 'client_secret_basic' }, /must be none/],
+    ['a javascript: redirect URI', { redirect_uris: ['javascript:alert(1)'] }, /redirect_uris/],
+    ['client_credentials', { grant_types: ['client_credentials'] }, /grant_types/],
+    ['an unknown scope', { scope: 'admin' }, /unknown scopes/],
+  ])('refuses a document with %s', (_case, fields, message) => {
+    expect(() => build(fields)).toThrow(message);
+  });
+});
+
+describe('cacheSeconds', () => {
+  it.each<[string | undefined, number]>([
+    [undefined, 300],
+    ['max-age=120', 120],
+    ['public, max-age=5', 60],
+    ['max-age=9999999', 86400],
+    ['no-store', 0],
+    ['no-cache, max-age=600', 0],
+  ])('keeps a document with Cache-Control %s for %i s', (header, seconds) => {
+    expect(cacheSeconds(header)).toBe(seconds);
+  });
+});
