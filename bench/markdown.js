@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// Prints a results document (bench/results/<date>.json) as the Markdown tables of the README.
+// Prints a results document (bench/results/<date>.json) as the Markdown tables of bench/README.md.
 //   node bench/markdown.js bench/results/<date>.json
 const { readFileSync } = require('node:fs');
 const { markdown } = require('./lib/report');

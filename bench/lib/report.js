@@ -119,7 +119,7 @@ function machine() {
 
 module.exports = { evaluateTargets, machine, ratios, table, targetLines };
 
-/** The figures of a results document as Markdown, for the README. */
+/** The figures of a results document as Markdown, for bench/README.md. */
 function markdown(document) {
   const { results, targets, machine: m, settings } = document;
   const columns = COLUMNS.filter(([key]) => results[key]);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TokensModule } from '../tokens/tokens.module';
 import { AccessTokenVerifier } from './access-token-verifier';
+import { AccessTokenStrategy } from './access-token.strategy';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { MeController } from './me.controller';
 import { Note } from './note.entity';
@@ -9,11 +10,11 @@ import { NotesController } from './notes.controller';
 import { NotesService } from './notes.service';
 import { ProtectedResourceMetadataController } from './protected-resource-metadata.controller';
 
-/** The protected resource API: the bearer guard (the resource-server package's, over the local verifier), `/api/me` and the notes demo. */
+/** The protected resource API: the bearer guard (passport-jwt over the local verifier), `/api/me` and the notes demo. */
 @Module({
   imports: [TokensModule, TypeOrmModule.forFeature([Note])],
   controllers: [MeController, NotesController, ProtectedResourceMetadataController],
-  providers: [AccessTokenVerifier, JwtAuthGuard, NotesService],
-  exports: [AccessTokenVerifier, JwtAuthGuard],
+  providers: [AccessTokenVerifier, AccessTokenStrategy, JwtAuthGuard, NotesService],
+  exports: [AccessTokenVerifier, AccessTokenStrategy, JwtAuthGuard],
 })
 export class ResourceModule {}

@@ -52,7 +52,7 @@ describe.each(stores)('revocation propagation between instances on %s', (name, d
       return elapsedMs;
     });
     const { p99 } = percentiles(`revocation propagation A→B on ${name}`, latencies);
-    // A generous bound; the figures are what the README reports.
+    // A generous bound; the figures are what docs/resources.md reports.
     expect(p99).toBeLessThan(1000);
   });
 

@@ -23,10 +23,19 @@ interface HttpResponse {
   setHeader(name: string, value: string): unknown;
 }
 
+/**
+ * Whether the request used the Bearer scheme at all, well-formed or not: RFC 6750 §3.1 gives
+ * a request that presented no token a challenge without an error code.
+ */
+export function presentsBearerToken(header: string | string[] | undefined): boolean {
+  const value = Array.isArray(header) ? header[0] : header;
+  return !!value && /^Bearer(\s|$)/i.test(value);
+}
+
 /** RFC 6750 §2.1: the header only, never the query string or the body. */
 function bearerToken(header: string | string[] | undefined): { presented: boolean; token?: string } {
   const value = Array.isArray(header) ? header[0] : header;
-  if (!value || !/^Bearer(\s|$)/i.test(value)) return { presented: false };
+  if (!value || !presentsBearerToken(value)) return { presented: false };
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(value);
   return { presented: true, token: match?.[1] };
 }

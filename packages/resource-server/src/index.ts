@@ -8,7 +8,7 @@ export {
   type ProtectedResourceMetadata,
 } from './bearer-challenge';
 export { BearerTokenError, type BearerErrorCode } from './bearer-token.error';
-export { BearerTokenGuard, checkRequiredScopes, type BearerGuardSettings } from './bearer-token.guard';
+export { BearerTokenGuard, checkRequiredScopes, presentsBearerToken, refusal, type BearerGuardSettings } from './bearer-token.guard';
 export { DenySet, type DeniableToken, type Denial } from './deny-set';
 export { formatFeedEvent, parseFeedEventData, type DenialKind, type FeedEvent } from './feed-event';
 export { AuthorizationServerClient } from './authorization-server.client';
