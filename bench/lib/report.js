@@ -26,7 +26,7 @@ function ratios(results, scenario) {
   };
 }
 
-/** The issue's targets, as ratios within this run. `met` is undefined when a figure is missing. */
+/** The performance targets, as ratios within this run. `met` is undefined when a figure is missing. */
 function evaluateTargets(results, scenarioNames) {
   const targets = [];
   const add = (scenario, goal, value, met) => {

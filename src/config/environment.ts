@@ -4,7 +4,7 @@ import { TrustProxySetting } from './trust-proxy';
 
 /**
  * Every environment variable the server reads, with its default beside it.
- * `../CONTRACT` variables first; the rest are this project's own knobs.
+ * The documented contract variables first; the rest are this project's own knobs.
  * Messages are written for an operator: they say what the variable accepts.
  */
 export class Environment {
