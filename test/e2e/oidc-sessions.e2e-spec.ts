@@ -61,7 +61,7 @@ describe.each(databases)('sessions end the tokens they started, on %s', (_name, 
 
   it.each(Object.keys(endings))('%s revokes the family granted without offline_access through the revocation feed', async (ending) => {
     const { party, online, offline } = await twoFamilies();
-    const feed = await FeedReader.open(app.baseUrl!, (await registerResourceServerClient(app)).basic);
+    const feed = await FeedReader.follow(app.baseUrl!, (await registerResourceServerClient(app)).basic);
     try {
       await endings[ending](party);
       const event = await feed.untilSid(jwtPayload(online.access_token).sid as string);
