@@ -56,7 +56,7 @@ const LAYERS = [
   ['TypeORM', /^typeorm$/],
   ['crypto (jose, node:crypto)', /^(jose|node:internal\/crypto\/.*)$/],
   ['logging (pino)', /^(pino|pino-http|pino-std-serializers|@pinojs\/.*|nestjs-pino|sonic-boom|fast-redact)$/],
-  ['framework (Nest, Express, middleware)', /^(@nestjs\/.*|express|router|body-parser|raw-body|type-is|qs|helmet|cookie-parser|cookie|passport|passport-jwt|path-to-regexp|rxjs|class-validator|class-transformer|finalhandler|send|on-finished|content-type|accepts|negotiator|mime-types|depd|iconv-lite|reflect-metadata)$/],
+  ['framework (Nest, Fastify, middleware)', /^(@nestjs\/.*|@fastify\/.*|fastify|find-my-way|avvio|fast-querystring|secure-json-parse|express|router|body-parser|raw-body|type-is|qs|helmet|cookie-parser|cookie|passport|passport-jwt|path-to-regexp|rxjs|class-validator|class-transformer|finalhandler|send|on-finished|content-type|accepts|negotiator|mime-types|depd|iconv-lite|reflect-metadata)$/],
   ['this project (src)', /^(dist\/)?src\//],
   ['node http, net, streams', /^(node:_http|node:net|node:internal\/streams|node:events|node:internal\/stream|\(writev\)|node:internal\/http|node:_stream)/],
 ];

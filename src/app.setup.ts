@@ -1,44 +1,52 @@
-import { INestApplication, Logger as NestLogger } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { INestApplication } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import cookieParser from 'cookie-parser';
-import type { NextFunction, Request, Response } from 'express';
-import helmet from 'helmet';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
-import { asClientError, sendJsonError, UnexpectedErrorFilter } from './common/errors/unexpected-error.filter';
-import { refuseDeepJson } from './common/json-depth';
+import type { Server } from 'node:http';
+import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/body-parsers';
+import { UnexpectedErrorFilter } from './common/errors/unexpected-error.filter';
 import { rejectNulCharacters } from './common/nul-characters';
 import { AppConfig } from './config/app-config';
-import { assignRequestId } from './logging/request-id';
-import type { Server } from 'node:http';
-import { httpMetricsMiddleware } from './operations/metrics/http-metrics.middleware';
+import { requestIdOf } from './logging/request-id';
+import { httpMetricsHook } from './operations/metrics/http-metrics.hook';
 import { Metrics } from './operations/metrics/metrics';
 
-/** Largest JSON or form body accepted; beyond it the answer is `413`. */
-export const BODY_LIMIT = '100kb';
+/** Node's own default: an idle keep-alive connection is closed after five seconds. */
+const KEEP_ALIVE_TIMEOUT_MS = 5000;
+
+/** The HTTP server (Fastify) for one configuration, shared by `main.ts` and the e2e tests. */
+export function createHttpAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    // TRUST_PROXY: req.ip is the client's address (from X-Forwarded-For) only behind proxies we believe.
+    trustProxy: config.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: requestIdOf,
+    requestIdHeader: false,
+    requestTimeout: config.httpRequestTimeoutSeconds * 1000,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    // main.ts drains the connections itself on a signal.
+    forceCloseConnections: false,
+    return503OnClosing: false,
+  });
+}
 
 /** The HTTP pipeline, shared by `main.ts` and the e2e tests so that both run the same server. */
-export function configureApp(app: INestApplication): void {
-  const express = app as NestExpressApplication;
-  express.useLogger(app.get(Logger));
+export async function configureApp(app: INestApplication): Promise<void> {
+  const fastifyApp = app as NestFastifyApplication;
+  fastifyApp.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
-  // TRUST_PROXY: req.ip is the client's address (from X-Forwarded-For) only behind proxies we believe.
-  express.set('trust proxy', config.trustProxy);
+  const fastify = fastifyApp.getHttpAdapter().getInstance();
   limitSlowRequests(app.getHttpServer() as Server, config);
-  app.use(assignRequestId);
-  app.use(httpMetricsMiddleware(app.get(Metrics)));
-  express.disable('x-powered-by');
-  // Token answers are no-store and API answers per-user: an ETag (a SHA-1 of every body) buys nothing.
-  express.set('etag', false);
-  app.use(helmet());
-  express.useBodyParser('json', { limit: BODY_LIMIT, verify: refuseDeepJson });
-  // Room for a repeated RFC 8707 `resource`: the token endpoint answers too many with invalid_target.
-  express.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false, parameterLimit: 2_000 });
-  app.use(bodyErrorHandler);
-  // Only the sign-in and consent pages read cookies.
-  app.use(['/authorize', '/logout'], cookieParser());
+  fastify.addHook('onResponse', httpMetricsHook(app.get(Metrics)));
+  // Fastify sends no X-Powered-By and no ETag (token answers are no-store, API answers per-user).
+  await fastifyApp.register(fastifyHelmet);
+  // Only the sign-in and consent pages read cookies; none is signed.
+  await fastifyApp.register(fastifyCookie);
+  registerBodyParsers(fastify);
   // The OAuth endpoints check their parameters one by one; the JSON APIs are guarded here.
-  app.use(['/admin', '/api'], rejectNulCharacters);
+  fastify.addHook('preHandler', rejectNulCharacters);
   app.useGlobalFilters(new UnexpectedErrorFilter());
   setUpApiDocs(app);
   // Shutdown on signals is main.ts's: it drains HTTP before the modules close.
@@ -55,25 +63,6 @@ function limitSlowRequests(server: Server, config: AppConfig): void {
   server.requestTimeout = config.httpRequestTimeoutSeconds * 1000;
   server.headersTimeout = Math.min(config.httpHeadersTimeoutSeconds, config.httpRequestTimeoutSeconds) * 1000;
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = 1000;
-}
-
-/**
- * Body parsing fails before Nest sees the request, so Express would answer with its HTML
- * error page: answer malformed JSON (`400`), an oversized body (`413`) or an unsupported
- * charset/encoding (`415`) with JSON instead.
- */
-function bodyErrorHandler(error: unknown, req: Request, res: Response, next: NextFunction): void {
-  const clientError = asClientError(error);
-  if (!clientError) return next(error);
-  const { type } = error as { type?: string };
-  const description =
-    type === 'entity.parse.failed'
-      ? 'the request body is not valid JSON'
-      : type === 'entity.too.large'
-        ? `the request body is larger than ${BODY_LIMIT}`
-        : clientError.message;
-  new NestLogger('HTTP').warn({ msg: 'request body refused', reqId: (req as { id?: string }).id, status: clientError.status, type });
-  sendJsonError(res, clientError.status, 'invalid_request', description);
 }
 
 /** OpenAPI for the admin API and health checks, generated from the DTOs: UI at `/docs`, JSON at `/docs-json`. */

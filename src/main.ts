@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { configureApp, createHttpAdapter } from './app.setup';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 
 /** How long requests in flight may take to finish once a shutdown signal arrives. */
@@ -28,11 +28,11 @@ function readConfig(): AppConfig {
 
 async function bootstrap(): Promise<void> {
   const config = readConfig();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config), {
     bufferLogs: true,
     bodyParser: false,
   });
-  configureApp(app);
+  await configureApp(app);
   const logger = app.get(Logger);
   if (!config.adminApiKey) logger.warn('ADMIN_API_KEY is not set: the admin API refuses every key and admits only access tokens with scope admin');
   if (!config.keyEncryptionKey) {
@@ -51,7 +51,7 @@ async function bootstrap(): Promise<void> {
  * close the modules (streams, timers, the database last) and exit 0. Nest's own shutdown hooks
  * would close the database before the HTTP server, failing the requests still running.
  */
-function closeGracefullyOnSignals(app: NestExpressApplication, logger: Logger): void {
+function closeGracefullyOnSignals(app: NestFastifyApplication, logger: Logger): void {
   let closing = false;
   const close = (signal: NodeJS.Signals) => {
     if (closing) return;

@@ -1,12 +1,12 @@
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
 const ACTOR = Symbol('adminActor');
 
 /** Who passed the admin guard: `admin_key`, or the `sub` and `client_id` of an admin access token. */
-export function setAdminActor(request: Request, actor: string): void {
-  (request as Request & { [ACTOR]?: string })[ACTOR] = actor;
+export function setAdminActor(request: FastifyRequest, actor: string): void {
+  (request as FastifyRequest & { [ACTOR]?: string })[ACTOR] = actor;
 }
 
-export function adminActorOf(request: Request): string | undefined {
-  return (request as Request & { [ACTOR]?: string })[ACTOR];
+export function adminActorOf(request: FastifyRequest): string | undefined {
+  return (request as FastifyRequest & { [ACTOR]?: string })[ACTOR];
 }

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { constantTimeEqual } from '../common/crypto/hashing';
 import { OAuthError } from '../common/errors/oauth-error';
 import { parseScope } from '../common/scopes';
@@ -32,7 +32,7 @@ export class AdminAuthGuard implements CanActivate {
    * ADMIN_AUTH_MAX_FAILURES_PER_IP the address is refused with `429` before its key is checked.
    */
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     const token = bearerToken(request.headers.authorization);
     if (!token) throw new OAuthError('invalid_token', 'admin credentials are required');
     const ip = request.ip;
@@ -46,7 +46,7 @@ export class AdminAuthGuard implements CanActivate {
     }
   }
 
-  private async check(request: Request, token: string): Promise<boolean> {
+  private async check(request: FastifyRequest, token: string): Promise<boolean> {
     const key = this.config.adminApiKey;
     if (key !== undefined && constantTimeEqual(token, key)) {
       setAdminActor(request, 'admin_key');

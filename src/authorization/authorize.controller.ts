@@ -1,5 +1,6 @@
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
-import type { CookieOptions, Request, Response } from 'express';
+import type { CookieSerializeOptions } from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RandomSource } from '../common/crypto/random';
 import { AppConfig } from '../config/app-config';
 import { AuthorizationPageError } from './authorization-params';
@@ -25,13 +26,13 @@ export class AuthorizeController {
   ) {}
 
   @Get('authorize')
-  authorizeGet(@Req() req: Request, @Res() res: Response): Promise<void> {
+  authorizeGet(@Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     return this.answer(req, res, (browser) => this.authorization.authorize(req.query as Record<string, unknown>, browser));
   }
 
   /** One form target: the login and consent forms carry `request_id`; anything else is a form-encoded request. */
   @Post('authorize')
-  authorizePost(@Req() req: Request, @Res() res: Response): Promise<void> {
+  authorizePost(@Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const body = bodyOf(req);
     return this.answer(req, res, (browser) => {
       if (body.request_id === undefined) return this.authorization.authorize(body, browser);
@@ -42,20 +43,20 @@ export class AuthorizeController {
 
   /** `end_session_endpoint` (RP-Initiated Logout 1.0), and the sign-out page of the server itself. */
   @Get('logout')
-  logoutGet(@Req() req: Request, @Res() res: Response): Promise<void> {
+  logoutGet(@Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     return this.answer(req, res, (browser) => this.endSession.request(req.query as Record<string, unknown>, browser));
   }
 
   /** A client's logout request as a form, or the confirmation form (which carries a CSRF token). */
   @Post('logout')
-  logoutPost(@Req() req: Request, @Res() res: Response): Promise<void> {
+  logoutPost(@Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const body = bodyOf(req);
     return this.answer(req, res, (browser) =>
       this.endSession.isConfirmation(body) ? this.endSession.confirm(body, browser) : this.endSession.request(body, browser),
     );
   }
 
-  private async answer(req: Request, res: Response, step: (browser: BrowserContext) => Promise<Outcome | LoginOutcome>): Promise<void> {
+  private async answer(req: FastifyRequest, res: FastifyReply, step: (browser: BrowserContext) => Promise<Outcome | LoginOutcome>): Promise<void> {
     const browser = this.browserContext(req, res);
     let outcome: Outcome | LoginOutcome;
     try {
@@ -64,33 +65,33 @@ export class AuthorizeController {
       if (!(error instanceof AuthorizationPageError)) throw error;
       outcome = renderPageError(error);
     }
-    res.setHeader('Content-Security-Policy', PAGE_CSP);
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Pragma', 'no-cache');
+    res.header('Content-Security-Policy', PAGE_CSP);
+    res.header('X-Frame-Options', 'DENY');
+    res.header('Referrer-Policy', 'no-referrer');
+    res.header('Cache-Control', 'no-store');
+    res.header('Pragma', 'no-cache');
     if (outcome.signedOut) res.clearCookie(SESSION_COOKIE, this.cookieOptions());
     if ('session' in outcome && outcome.session) {
-      res.cookie(SESSION_COOKIE, outcome.session.id, {
+      res.setCookie(SESSION_COOKIE, outcome.session.id, {
         ...this.cookieOptions(),
-        maxAge: this.config.sessionTtlSeconds * 1000,
+        maxAge: this.config.sessionTtlSeconds,
       });
     }
     if (outcome.kind === 'redirect') {
-      res.redirect(302, outcome.location);
+      await res.redirect(outcome.location, 302);
       return;
     }
-    if (outcome.retryAfterSeconds) res.setHeader('Retry-After', String(outcome.retryAfterSeconds));
-    res.status(outcome.status).type('html').send(outcome.html);
+    if (outcome.retryAfterSeconds) res.header('Retry-After', String(outcome.retryAfterSeconds));
+    await res.status(outcome.status).type('text/html; charset=utf-8').send(outcome.html);
   }
 
   /** Reads the cookies; a browser without the CSRF cookie gets one. */
-  private browserContext(req: Request, res: Response): BrowserContext {
+  private browserContext(req: FastifyRequest, res: FastifyReply): BrowserContext {
     const cookies = (req.cookies ?? {}) as Record<string, unknown>;
     let browserId = cookieValue(cookies[BROWSER_COOKIE]);
     if (!browserId) {
       browserId = this.random.token();
-      res.cookie(BROWSER_COOKIE, browserId, this.cookieOptions());
+      res.setCookie(BROWSER_COOKIE, browserId, this.cookieOptions());
     }
     return {
       browserId,
@@ -99,7 +100,7 @@ export class AuthorizeController {
     };
   }
 
-  private cookieOptions(): CookieOptions {
+  private cookieOptions(): CookieSerializeOptions {
     return { httpOnly: true, sameSite: 'lax', secure: this.config.issuer.startsWith('https:'), path: '/' };
   }
 }
@@ -108,7 +109,7 @@ function cookieValue(value: unknown): string | undefined {
   return typeof value === 'string' && COOKIE_VALUE.test(value) ? value : undefined;
 }
 
-function bodyOf(req: Request): Record<string, unknown> {
+function bodyOf(req: FastifyRequest): Record<string, unknown> {
   const body: unknown = req.body;
   return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }

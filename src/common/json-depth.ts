@@ -25,17 +25,3 @@ export function jsonDepthExceeds(raw: Buffer, limit = MAX_JSON_DEPTH): boolean {
   }
   return false;
 }
-
-/**
- * body-parser's `verify` hook: throws an http-errors style `400` (exposed to the client) for a
- * body nested deeper than `MAX_JSON_DEPTH`.
- */
-export function refuseDeepJson(_req: unknown, _res: unknown, raw: Buffer): void {
-  if (jsonDepthExceeds(raw)) {
-    throw Object.assign(new Error(`the request body is nested deeper than ${MAX_JSON_DEPTH} levels`), {
-      status: 400,
-      expose: true,
-      type: 'entity.too.deep',
-    });
-  }
-}

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { sendJsonError } from './errors/unexpected-error.filter';
 
 /**
@@ -21,15 +21,19 @@ export function fieldWithNul(value: unknown, path = ''): string | undefined {
   return undefined;
 }
 
+/** The JSON APIs whose input is checked here; the OAuth endpoints check their parameters one by one. */
+const GUARDED_PATHS = /^\/(admin|api)(\/|\?|$)/;
+
 /**
- * Middleware for the JSON APIs (admin, resource): a NUL character in the path, query or body
- * answers `400 invalid_request` naming where it was.
+ * `preHandler` hook for the JSON APIs (admin, resource): a NUL character in the path, query or
+ * body answers `400 invalid_request` naming where it was.
  */
-export function rejectNulCharacters(req: Request, res: Response, next: NextFunction): void {
-  if (/%00/.test(req.originalUrl)) {
+export function rejectNulCharacters(req: FastifyRequest, res: FastifyReply, done: HookHandlerDoneFunction): void {
+  if (!GUARDED_PATHS.test(req.url)) return done();
+  if (/%00/.test(req.url)) {
     return sendJsonError(res, 400, 'invalid_request', 'the URL must not contain NUL characters');
   }
   const field = fieldWithNul(req.body);
   if (field) return sendJsonError(res, 400, 'invalid_request', `${field} must not contain NUL characters`);
-  next();
+  done();
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
 import { BearerTokenError } from '@nest-oauth/resource-server';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { OAuthError } from '../common/errors/oauth-error';
 import { parseScope } from '../common/scopes';
 import { AccessTokenVerifier } from '../resource/access-token-verifier';
@@ -21,18 +21,18 @@ export class UserInfoController {
 
   @Get('userinfo')
   @Header('Cache-Control', 'no-store')
-  get(@Req() req: Request): Promise<Record<string, unknown>> {
+  get(@Req() req: FastifyRequest): Promise<Record<string, unknown>> {
     return this.answer(req);
   }
 
   @Post('userinfo')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  post(@Req() req: Request): Promise<Record<string, unknown>> {
+  post(@Req() req: FastifyRequest): Promise<Record<string, unknown>> {
     return this.answer(req);
   }
 
-  private async answer(req: Request): Promise<Record<string, unknown>> {
+  private async answer(req: FastifyRequest): Promise<Record<string, unknown>> {
     const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(req.headers.authorization ?? '');
     if (!match) throw new OAuthError('invalid_token', 'a bearer access token is required');
     const claims = await this.verifier.verifyForAnyAudience(match[1]).catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Ip, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AccessRevoker } from '../admin/access-revoker';
 import { Clock } from '../common/clock';
 import { constantTimeEqual, sha256 } from '../common/crypto/hashing';
@@ -42,7 +42,7 @@ export class RegistrationController {
   ) {}
 
   @Post()
-  async register(@Body() body: unknown, @Headers('authorization') authorization: string | undefined, @Ip() ip: string, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown>> {
+  async register(@Body() body: unknown, @Headers('authorization') authorization: string | undefined, @Ip() ip: string, @Res({ passthrough: true }) res: FastifyReply): Promise<Record<string, unknown>> {
     this.refuseWhenOff();
     if (this.config.dynamicRegistration === 'token') {
       const token = bearer(authorization);
@@ -55,20 +55,20 @@ export class RegistrationController {
     if (tooMany) throw tooMany;
     const registrationAccessToken = this.random.token();
     const { client, clientSecret } = await this.clients.create(metadata, { registrationAccessTokenHash: sha256(registrationAccessToken) });
-    res.status(201).setHeader('Cache-Control', 'no-store');
+    res.status(201).header('Cache-Control', 'no-store');
     return { ...this.describe(client), ...(clientSecret ? { client_secret: clientSecret, client_secret_expires_at: 0 } : {}), registration_access_token: registrationAccessToken };
   }
 
   @Get(':client_id')
-  async read(@Param('client_id') clientId: string, @Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown>> {
+  async read(@Param('client_id') clientId: string, @Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: FastifyReply): Promise<Record<string, unknown>> {
     const client = await this.authorized(clientId, authorization);
-    res.setHeader('Cache-Control', 'no-store');
+    res.header('Cache-Control', 'no-store');
     return this.describe(client);
   }
 
   /** RFC 7592 §2.2: the request replaces the client's metadata; omitted fields take their defaults. */
   @Put(':client_id')
-  async replace(@Param('client_id') clientId: string, @Body() body: unknown, @Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown>> {
+  async replace(@Param('client_id') clientId: string, @Body() body: unknown, @Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: FastifyReply): Promise<Record<string, unknown>> {
     const client = await this.authorized(clientId, authorization);
     const fields = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
     if (fields.client_id !== undefined && fields.client_id !== clientId) throw new OAuthError('invalid_client_metadata', 'client_id must be the registered one');
@@ -80,7 +80,7 @@ export class RegistrationController {
     }
     const updated = await this.clients.update(clientId, metadata);
     if (!updated) throw new OAuthError('invalid_token', BAD_TOKEN);
-    res.setHeader('Cache-Control', 'no-store');
+    res.header('Cache-Control', 'no-store');
     return this.describe(updated);
   }
 

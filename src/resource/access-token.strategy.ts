@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { AccessTokenClaims, BearerTokenError, presentsBearerToken } from '@nest-oauth/resource-server';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Passport } from 'passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AccessTokenVerifier } from './access-token-verifier';
@@ -38,8 +38,9 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN
     });
   }
 
-  authenticate(request: Request): void {
-    const token = bearerFromHeader(request);
+  authenticate(request: { headers: IncomingHttpHeaders }): void {
+    // passport-jwt's extractor reads the Authorization header only, as it is on a Fastify request.
+    const token = bearerFromHeader(request as Parameters<typeof bearerFromHeader>[0]);
     if (!token) {
       const detail = presentsBearerToken(request.headers.authorization) ? 'malformed bearer credentials' : 'no bearer token';
       this.fail(new BearerTokenError('invalid_token', 'an access token is required', detail), 401);

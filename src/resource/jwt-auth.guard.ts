@@ -8,13 +8,13 @@ import {
   presentsBearerToken,
   refusal,
 } from '@nest-oauth/resource-server';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { ACCESS_TOKEN_STRATEGY, AccessTokenStrategy } from './access-token.strategy';
 import { apiMetadataUrl } from './protected-resource-metadata';
 
 /** The request after a bearer guard let it through. */
-export interface AuthenticatedRequest extends Request {
+export interface AuthenticatedRequest extends FastifyRequest {
   user: AccessTokenClaims;
 }
 
@@ -40,7 +40,7 @@ export class JwtAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
-    const response = http.getResponse<Response>();
+    const response = http.getResponse<FastifyReply>();
     try {
       request.user = await this.authenticate(request, response);
       checkRequiredScopes(this.reflector, context, request.user);
@@ -52,7 +52,7 @@ export class JwtAuthGuard implements CanActivate {
   }
 
   /** Runs the strategy through passport; the strategy fails only with a `BearerTokenError`. */
-  private authenticate(request: Request, response: Response): Promise<AccessTokenClaims> {
+  private authenticate(request: FastifyRequest, response: FastifyReply): Promise<AccessTokenClaims> {
     return new Promise((resolve, reject) => {
       const middleware = this.strategy
         .getPassportInstance()

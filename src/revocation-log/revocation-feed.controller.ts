@@ -1,5 +1,5 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { RevocationFeedService } from './revocation-feed.service';
 
@@ -16,9 +16,11 @@ export class RevocationFeedController {
    * the denials still in force (after `Last-Event-ID` when resuming), then each new one.
    */
   @Get('stream')
-  async stream(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async stream(@Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     await this.clients.authenticate({ authorization: req.headers.authorization, body: {}, ip: req.ip });
-    await this.feed.subscribe(res, parseLastEventId(req.headers['last-event-id']));
+    // The stream is written on the raw response from here on; Fastify sends nothing more.
+    res.hijack();
+    await this.feed.subscribe(res.raw, parseLastEventId(req.headers['last-event-id']));
   }
 }
 

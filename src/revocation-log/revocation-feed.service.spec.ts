@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { DenyListService } from './deny-list.service';
 import { Revocation } from './revocation.entity';
 import { FEED_MAX_BUFFERED_BYTES, feedEvent, RevocationFeedService } from './revocation-feed.service';
@@ -74,7 +74,7 @@ describe('RevocationFeedService', () => {
   it('sends the snapshot after the given seq, then live events, each once', async () => {
     denyList.rows = [revocation(1), revocation(2), revocation(3)];
     const res = new FakeResponse(Infinity);
-    await feed.subscribe(res as unknown as Response, 1);
+    await feed.subscribe(res as unknown as ServerResponse, 1);
     denyList.publish(revocation(4));
     expect(res.written).not.toContain('id: 1\n');
     expect(res.written.match(/^id: \d+$/gm)).toEqual(['id: 2', 'id: 3', 'id: 4']);
@@ -83,8 +83,8 @@ describe('RevocationFeedService', () => {
   it('drops a subscriber that stops reading, and keeps serving the others', async () => {
     const stalled = new FakeResponse(0);
     const reading = new FakeResponse(Infinity);
-    await feed.subscribe(stalled as unknown as Response, 0);
-    await feed.subscribe(reading as unknown as Response, 0);
+    await feed.subscribe(stalled as unknown as ServerResponse, 0);
+    await feed.subscribe(reading as unknown as ServerResponse, 0);
     const perEvent = feedEvent(revocation(1, 'x'.repeat(200))).length;
     const events = Math.ceil(FEED_MAX_BUFFERED_BYTES / perEvent) + 10;
     for (let seq = 1; seq <= events; seq++) denyList.publish(revocation(seq, 'x'.repeat(200)));
@@ -98,7 +98,7 @@ describe('RevocationFeedService', () => {
 
   it('unsubscribes from the deny list when the subscriber disconnects', async () => {
     const res = new FakeResponse(Infinity);
-    await feed.subscribe(res as unknown as Response, 0);
+    await feed.subscribe(res as unknown as ServerResponse, 0);
     expect(denyList.subscribers.size).toBe(1);
     res.emit('close');
     expect(denyList.subscribers.size).toBe(0);
@@ -107,7 +107,7 @@ describe('RevocationFeedService', () => {
 
   it('ends every stream when the server shuts down', async () => {
     const res = new FakeResponse(Infinity);
-    await feed.subscribe(res as unknown as Response, 0);
+    await feed.subscribe(res as unknown as ServerResponse, 0);
     feed.onModuleDestroy();
     expect(res.ended).toBe(true);
     expect(feed.subscriberCount).toBe(0);

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { once } from 'node:events';
 import { formatFeedEvent } from '@nest-oauth/resource-server';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { DenyListService } from './deny-list.service';
 import { DenialKind, Revocation } from './revocation.entity';
 
@@ -35,7 +35,7 @@ export class RevocationFeedService implements OnModuleDestroy {
   }
 
   /** Starts streaming to `res` everything after `afterSeq`; returns when the snapshot is written. */
-  async subscribe(res: Response, afterSeq: number): Promise<void> {
+  async subscribe(res: ServerResponse, afterSeq: number): Promise<void> {
     const subscription = new FeedSubscription(res, (reason) => {
       this.open.delete(subscription);
       this.logger.log({ msg: 'revocation feed subscriber left', reason });
@@ -63,7 +63,7 @@ class FeedSubscription {
   private closed = false;
 
   constructor(
-    private readonly res: Response,
+    private readonly res: ServerResponse,
     private readonly onClose: (reason: string) => void,
   ) {}
 

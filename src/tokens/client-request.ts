@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedClient } from '../clients/authenticated-client';
 import type { ClientAuthenticator } from '../clients/client-authenticator';
 import { TokenParams } from './grants/token-params';
@@ -14,9 +14,9 @@ export interface ClientRequest {
  * authenticates the client: `invalid_request` for a bad form, `401 invalid_client` for bad
  * credentials.
  */
-export async function readClientRequest(authenticator: ClientAuthenticator, req: Request, res: Response): Promise<ClientRequest> {
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Pragma', 'no-cache');
+export async function readClientRequest(authenticator: ClientAuthenticator, req: FastifyRequest, res: FastifyReply): Promise<ClientRequest> {
+  res.header('Cache-Control', 'no-store');
+  res.header('Pragma', 'no-cache');
   const params = TokenParams.fromRequest(req);
   const client = await authenticator.authenticate({ authorization: req.headers.authorization, body: params.asBody(), ip: req.ip });
   return { params, client };

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { readClientRequest } from './client-request';
 import { TokenEndpointService, TokenResponse } from './token-endpoint.service';
@@ -14,7 +14,7 @@ export class TokenController {
 
   @Post('token')
   @HttpCode(200)
-  async token(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<TokenResponse> {
+  async token(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<TokenResponse> {
     const { params, client } = await readClientRequest(this.authenticator, req, res);
     return this.tokens.exchange({ params, client, ip: req.ip });
   }

@@ -19,8 +19,15 @@ interface HttpRequest {
   headers: Record<string, string | string[] | undefined>;
   [property: string]: unknown;
 }
+/** An Express response (`setHeader`) or a Fastify reply (`header`): the guard works in either host. */
 interface HttpResponse {
-  setHeader(name: string, value: string): unknown;
+  header?(name: string, value: string): unknown;
+  setHeader?(name: string, value: string): unknown;
+}
+
+function setResponseHeader(response: HttpResponse, name: string, value: string): void {
+  if (typeof response.header === 'function') response.header(name, value);
+  else response.setHeader?.(name, value);
 }
 
 /**
@@ -87,7 +94,8 @@ export function checkRequiredScopes(reflector: Reflector, context: ExecutionCont
 export function refusal(error: BearerTokenError, presented: boolean, response: HttpResponse, settings: BearerGuardSettings): HttpException {
   // RFC 6750 §3.1: a request that sent no token gets a challenge with no error code.
   const withError = presented || error.code === 'insufficient_scope';
-  response.setHeader(
+  setResponseHeader(
+    response,
     'WWW-Authenticate',
     bearerChallenge({
       realm: settings.realm,
@@ -97,6 +105,6 @@ export function refusal(error: BearerTokenError, presented: boolean, response: H
       resourceMetadata: settings.resourceMetadataUrl,
     }),
   );
-  response.setHeader('Cache-Control', 'no-store');
+  setResponseHeader(response, 'Cache-Control', 'no-store');
   return new HttpException({ error: error.code, error_description: error.description }, error.status, { cause: error });
 }

@@ -4,6 +4,16 @@ import { PROTECTED_RESOURCE_WELL_KNOWN, protectedResourceMetadataPath, Protected
 import { REQUIRED_SCOPES } from './scopes';
 import { RESOURCE_SERVER_OPTIONS, ResourceServerOptions } from './resource-server.options';
 
+/** An Express request (`path`) or a Fastify request (`url` only): the routes work in either host. */
+interface HostRequest {
+  path?: string;
+  url: string;
+}
+
+function pathOf(request: HostRequest): string {
+  return typeof request.path === 'string' ? request.path : request.url.split('?')[0];
+}
+
 /**
  * RFC 9728 metadata of the host, so a client that knows only the API's URL finds its
  * authorization server. Served at the path derived from the audience (§3.1); the routes take
@@ -21,14 +31,14 @@ export class ProtectedResourceMetadataController {
 
   @Get(PROTECTED_RESOURCE_WELL_KNOWN)
   @Header('Cache-Control', 'public, max-age=300')
-  atRoot(@Req() request: { path: string }): ProtectedResourceMetadata {
-    return this.serve(request.path);
+  atRoot(@Req() request: HostRequest): ProtectedResourceMetadata {
+    return this.serve(pathOf(request));
   }
 
   @Get(`${PROTECTED_RESOURCE_WELL_KNOWN}/*path`)
   @Header('Cache-Control', 'public, max-age=300')
-  belowRoot(@Req() request: { path: string }): ProtectedResourceMetadata {
-    return this.serve(request.path);
+  belowRoot(@Req() request: HostRequest): ProtectedResourceMetadata {
+    return this.serve(pathOf(request));
   }
 
   private serve(path: string): ProtectedResourceMetadata {

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAUTH_ERROR_STATUS, OAuthError } from './oauth-error';
 import { TooManyFailuresError } from './too-many-failures.error';
 
@@ -10,26 +10,26 @@ export class OAuthErrorFilter implements ExceptionFilter<OAuthError> {
 
   catch(error: OAuthError, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const req = http.getRequest<Request>();
-    const res = http.getResponse<Response>();
+    const req = http.getRequest<FastifyRequest>();
+    const res = http.getResponse<FastifyReply>();
     let status = OAUTH_ERROR_STATUS[error.code] ?? 400;
     if (error instanceof TooManyFailuresError) {
       status = 429;
-      res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      res.header('Retry-After', String(error.retryAfterSeconds));
     }
-    this.logger.log({ msg: 'oauth error', code: error.code, detail: error.detail, path: req.path });
+    this.logger.log({ msg: 'oauth error', code: error.code, detail: error.detail, path: req.url.split('?')[0] });
     const challenge = challengeFor(error, req);
-    if (challenge) res.setHeader('WWW-Authenticate', challenge);
-    res
+    if (challenge) res.header('WWW-Authenticate', challenge);
+    void res
       .status(status)
-      .setHeader('Cache-Control', 'no-store')
-      .setHeader('Pragma', 'no-cache')
-      .json({ error: error.code, error_description: error.description });
+      .header('Cache-Control', 'no-store')
+      .header('Pragma', 'no-cache')
+      .send({ error: error.code, error_description: error.description });
   }
 }
 
 /** Basic for a failed client authentication, Bearer for a bad or insufficient access token. */
-export function challengeFor(error: OAuthError, req: Request): string | undefined {
+export function challengeFor(error: OAuthError, req: Pick<FastifyRequest, 'headers'>): string | undefined {
   if (error.code === 'invalid_client') {
     // RFC 6749 §5.2: answer with the scheme the client tried; Basic is our default.
     return 'Basic realm="oauth", charset="UTF-8"';

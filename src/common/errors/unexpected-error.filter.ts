@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from './oauth-error';
 import { OAuthErrorFilter } from './oauth-error.filter';
 
@@ -16,16 +16,16 @@ export class UnexpectedErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
     if (error instanceof OAuthError) return this.oauthErrors.catch(error, host);
-    const req = host.switchToHttp().getRequest<Request & { id?: string }>();
-    const res = host.switchToHttp().getResponse<Response>();
-    if (res.headersSent) {
+    const req = host.switchToHttp().getRequest<FastifyRequest>();
+    const res = host.switchToHttp().getResponse<FastifyReply>();
+    if (res.sent || res.raw.headersSent) {
       this.logger.error({ msg: 'error after the response started', reqId: req.id, err: describe(error) });
-      res.end();
+      if (!res.raw.writableEnded) res.raw.end();
       return;
     }
     if (error instanceof HttpException) {
       const body = error.getResponse();
-      res.status(error.getStatus()).json(typeof body === 'string' ? { statusCode: error.getStatus(), message: body } : body);
+      res.status(error.getStatus()).send(typeof body === 'string' ? { statusCode: error.getStatus(), message: body } : body);
       return;
     }
     const clientError = asClientError(error);
@@ -33,12 +33,12 @@ export class UnexpectedErrorFilter implements ExceptionFilter {
       sendJsonError(res, clientError.status, 'invalid_request', clientError.message);
       return;
     }
-    this.logger.error({ msg: 'unexpected error', reqId: req.id, method: req.method, path: req.path, err: describe(error) });
+    this.logger.error({ msg: 'unexpected error', reqId: req.id, method: req.method, path: req.url.split('?')[0], err: describe(error) });
     sendJsonError(res, 500, 'server_error', 'the server met an unexpected error');
   }
 }
 
-/** An http-errors style error (body-parser, express) whose status is 4xx and message is meant for the client. */
+/** An http-errors style error (the body parsers, a hook) whose status is 4xx and message is meant for the client. */
 export function asClientError(error: unknown): { status: number; message: string } | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { status, expose, message } = error as { status?: unknown; expose?: unknown; message?: unknown };
@@ -47,8 +47,8 @@ export function asClientError(error: unknown): { status: number; message: string
 }
 
 /** RFC 6749 §5.2-shaped JSON error, which both OAuth clients and admin scripts can read. */
-export function sendJsonError(res: Response, status: number, error: string, description: string): void {
-  res.status(status).setHeader('Cache-Control', 'no-store').json({ error, error_description: description });
+export function sendJsonError(res: FastifyReply, status: number, error: string, description: string): void {
+  void res.status(status).header('Cache-Control', 'no-store').send({ error, error_description: description });
 }
 
 function describe(error: unknown): { name: string; message: string; stack?: string } {

@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { concatMap, Observable } from 'rxjs';
 import { adminActorOf } from '../../admin/admin-actor';
 import { AuditTrail } from './audit-trail';
@@ -19,7 +19,7 @@ export class AdminAuditInterceptor implements NestInterceptor {
   constructor(private readonly audit: AuditTrail) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (READS.has(request.method)) return next.handle();
     return next.handle().pipe(
       concatMap(async (answer: unknown) => {
@@ -31,9 +31,9 @@ export class AdminAuditInterceptor implements NestInterceptor {
     );
   }
 
-  private async record(request: Request, answer: unknown): Promise<void> {
-    const route = (request.route as { path?: string } | undefined)?.path ?? request.path;
-    const target = Object.values(request.params ?? {})[0] ?? createdId(answer);
+  private async record(request: FastifyRequest, answer: unknown): Promise<void> {
+    const route = request.routeOptions.url ?? request.url.split('?')[0];
+    const target = Object.values((request.params ?? {}) as Record<string, string>)[0] ?? createdId(answer);
     await this.audit.record({
       kind: 'admin_action',
       actor: adminActorOf(request) ?? 'unknown',

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { constantTimeEqual } from '../../common/crypto/hashing';
 import { OAuthError } from '../../common/errors/oauth-error';
 import { AppConfig } from '../../config/app-config';
@@ -17,14 +17,13 @@ export class MetricsController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async scrape(@Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const expected = this.config.metricsToken;
     if (expected !== undefined) {
       const presented = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')?.[1];
       if (!presented) throw new OAuthError('invalid_token', 'a metrics token is required');
       if (!constantTimeEqual(presented, expected)) throw new OAuthError('invalid_token', 'invalid metrics token');
     }
-    res.setHeader('Content-Type', this.metrics.registry.contentType);
-    res.send(await this.metrics.registry.metrics());
+    await res.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }
 }

@@ -13,8 +13,9 @@ export class TokenParams {
   ) {}
 
   /** The form of a request; any other body type is `invalid_request` (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1). */
-  static fromRequest(req: { body?: unknown; is(type: string): string | false | null }): TokenParams {
-    if (!req.is('application/x-www-form-urlencoded')) {
+  static fromRequest(req: { body?: unknown; headers: { 'content-type'?: string } }): TokenParams {
+    const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (mediaType !== 'application/x-www-form-urlencoded') {
       throw new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded');
     }
     return TokenParams.from(req.body);

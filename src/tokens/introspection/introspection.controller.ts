@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
 import { readClientRequest } from '../client-request';
 import { IntrospectionResponse, IntrospectionService } from './introspection.service';
@@ -14,7 +14,7 @@ export class IntrospectionController {
 
   @Post('introspect')
   @HttpCode(200)
-  async introspect(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<IntrospectionResponse> {
+  async introspect(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<IntrospectionResponse> {
     const { params, client } = await readClientRequest(this.authenticator, req, res);
     return this.introspection.introspect(params.required('token'), params.optional('token_type_hint'), client);
   }

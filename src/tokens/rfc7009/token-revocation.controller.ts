@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
 import { readClientRequest } from '../client-request';
 import { TokenRevocationService } from './token-revocation.service';
@@ -14,7 +14,7 @@ export class TokenRevocationController {
 
   @Post('revoke')
   @HttpCode(200)
-  async revoke(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+  async revoke(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<void> {
     const { params, client } = await readClientRequest(this.authenticator, req, res);
     await this.revocation.revoke(params.required('token'), params.optional('token_type_hint'), client);
   }
