@@ -9,7 +9,7 @@ import { OAuthErrorFilter } from './common/errors/oauth-error.filter';
 import { AppConfig, loadConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
-import { loggerOptions } from './logging/logger-options';
+import { serverLoggerParams } from './logging/logger-options';
 import { OperationsModule } from './operations/operations.module';
 import { RegistrationModule } from './registration/registration.module';
 import { ResourceModule } from './resource/resource.module';
@@ -27,7 +27,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config)),
+        LoggerModule.forRootAsync({ useFactory: () => serverLoggerParams(config) }),
         CommonModule,
         DatabaseModule,
         RevocationLogModule,

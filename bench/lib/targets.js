@@ -96,7 +96,7 @@ async function startOurs({ root, entry, databaseUrl, instances = 1, label, cpuPr
         ],
         env: {
           PORT: String(port), HOST: '127.0.0.1', ISSUER: issuer, DATABASE_URL: databaseUrl,
-          ADMIN_API_KEY: adminKey, LOG_LEVEL: 'warn', NODE_ENV: 'production',
+          ADMIN_API_KEY: adminKey, NODE_ENV: 'production',
           // Production refuses to start without it; the keys are opened once, at start.
           KEY_ENCRYPTION_KEY: keyEncryptionKey,
         },

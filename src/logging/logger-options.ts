@@ -1,6 +1,8 @@
 import type { Params } from 'nestjs-pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
 import type { IncomingMessage } from 'node:http';
 import type { AppConfig } from '../config/app-config';
+import { flushAfterFatal, logDestination } from './log-destination';
 
 /**
  * Paths pino blanks in every log line: credentials in headers, cookies, and any body or
@@ -115,4 +117,11 @@ export function loggerOptions(config: AppConfig): Params {
       autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.has(req.url ?? '') },
     },
   };
+}
+
+/** `loggerOptions` writing to the process's asynchronous standard output (see log-destination.ts). */
+export function serverLoggerParams(config: AppConfig): Params {
+  const options = loggerOptions(config);
+  const pinoHttp = { ...(options.pinoHttp as PinoHttpOptions), hooks: { logMethod: flushAfterFatal } };
+  return { ...options, pinoHttp: [pinoHttp, logDestination()] };
 }
