@@ -4,7 +4,8 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
-import type { Server } from 'node:http';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/body-parsers';
 import { UnexpectedErrorFilter } from './common/errors/unexpected-error.filter';
 import { rejectNulCharacters } from './common/nul-characters';
@@ -29,7 +30,20 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
     // main.ts drains the connections itself on a signal.
     forceCloseConnections: false,
     return503OnClosing: false,
+    clientErrorHandler: answerClientError,
   });
+}
+
+/**
+ * A request Node cannot parse (headers too large, malformed, too slow) is answered as Node
+ * itself answers it, with `Connection: close`: Fastify's own answer leaves that out, so a
+ * keep-alive client would send its next request on the connection being closed.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+  socket.destroy(error);
 }
 
 /** The HTTP pipeline, shared by `main.ts` and the e2e tests so that both run the same server. */

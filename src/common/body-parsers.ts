@@ -87,8 +87,21 @@ async function readBody(request: FastifyRequest, payload: IncomingMessage, chars
     const { status, type } = error as { status?: number; type?: string };
     if (status === undefined) throw bodyError(400, 'the request body could not be read', 'request.aborted');
     new Logger('HTTP').warn({ msg: 'request body refused', reqId: request.id, status, type });
+    // Fastify closes the connection after a refused body: read the rest first (and drop it), so
+    // that the close comes after the client's last byte and the refusal reaches the client.
+    await drain(payload);
     throw error;
   }
+}
+
+function drain(payload: IncomingMessage): Promise<void> {
+  if (payload.readableEnded || payload.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    payload.once('end', resolve);
+    payload.once('close', resolve);
+    payload.once('error', resolve);
+    payload.resume();
+  });
 }
 
 function tooLarge(): Error {

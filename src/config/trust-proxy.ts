@@ -1,10 +1,10 @@
 import { isIP } from 'node:net';
 import { ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 
-/** Express's `trust proxy` setting: off, how many hops, or which proxies to believe. */
+/** Fastify's `trustProxy` setting: off, how many hops, or which proxies to believe. */
 export type TrustProxy = false | number | string[];
 
-/** The names Express (proxy-addr) knows for address ranges. */
+/** The names proxy-addr (Fastify's `trustProxy`) knows for address ranges. */
 const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
 
 /**
