@@ -61,6 +61,18 @@ describe('slow and short requests', () => {
     }
   }, 15_000);
 
+  it('answers 431 with Connection: close to headers over the limit, after an earlier answer on the same connection', async () => {
+    const socket = await open();
+    const closed = answerBeforeClose(socket);
+    socket.write('GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await new Promise((resolve) => socket.once('data', resolve));
+    socket.write(`GET /health/live?q=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    const answers = await closed;
+    expect(answers).toMatch(/^HTTP\/1\.1 200 /);
+    // A keep-alive client must learn that this connection is over, or it sends its next request on it.
+    expect(answers).toMatch(/HTTP\/1\.1 431 Request Header Fields Too Large\r\n(.+\r\n)*Connection: close\r\n/);
+  }, 15_000);
+
   it('still serves a request that arrives whole', async () => {
     const res = await fetch(`${app.baseUrl}/health`);
     expect(res.status).toBe(200);
