@@ -7,7 +7,6 @@ import { UsersModule } from '../users/users.module';
 import { EndSessionService } from './end-session.service';
 import { SessionEnder } from './session-ender';
 import { SessionExpiryJob } from './session-expiry.job';
-import { AuthorizationCode } from './authorization-code.entity';
 import { AuthorizationRequest } from './authorization-request.entity';
 import { AuthorizationRequestsRepository } from './authorization-requests.repository';
 import { AuthorizationService } from './authorization.service';
@@ -15,14 +14,15 @@ import { AuthorizeController } from './authorize.controller';
 import { Consent } from './consent.entity';
 import { ConsentsRepository } from './consents.repository';
 import { LoginFailure } from './login-failure.entity';
+import { LoginFailuresRepository } from './login-failures.repository';
 import { LoginThrottle } from './login-throttle';
 import { SessionsRepository } from './sessions.repository';
 import { UserSession } from './user-session.entity';
 
-/** The authorization endpoint, the sign-in and consent pages, sessions and authorization codes. */
+/** The authorization endpoint, the sign-in and consent pages and sessions; codes are issued through the tokens module. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([AuthorizationCode, AuthorizationRequest, UserSession, Consent, LoginFailure]),
+    TypeOrmModule.forFeature([AuthorizationRequest, UserSession, Consent, LoginFailure]),
     ClientsModule,
     UsersModule,
     TokensModule,
@@ -35,6 +35,7 @@ import { UserSession } from './user-session.entity';
     SessionsRepository,
     ConsentsRepository,
     LoginThrottle,
+    LoginFailuresRepository,
     SessionEnder,
     SessionExpiryJob,
     EndSessionService,

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { ADMIN_SCOPE } from '../admin/admin-auth.guard';
 import { addSeconds, Clock } from '../common/clock';
-import { constantTimeEqual, hmacSha256, sha256 } from '../common/crypto/hashing';
+import { constantTimeEqual, hmacSha256 } from '../common/crypto/hashing';
 import { RandomSource } from '../common/crypto/random';
 import { OAuthError } from '../common/errors/oauth-error';
 import { parseScope } from '../common/scopes';
@@ -11,9 +9,9 @@ import type { Client } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../operations/metrics/metrics';
+import { AuthorizationCodes } from '../tokens/grants/authorization-codes.service';
 import { ADMIN_ROLE, hasRole, type User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { AuthorizationCode } from './authorization-code.entity';
 import {
   AuthorizationPageError,
   AuthorizationParams,
@@ -34,8 +32,6 @@ import { ResourceRegistry } from '../resources/resource-registry';
 import { readResourceParameter, ResourceTargets } from '../resources/resource-targets';
 import { consentPage, errorPage, loginPage } from './views/pages';
 
-/** RFC 9700 §4.2.1 asks for short-lived codes; the contract fixes 60 s. */
-export const CODE_TTL_SECONDS = 60;
 /** How long a sign-in or consent page stays answerable. */
 export const REQUEST_TTL_SECONDS = 600;
 
@@ -78,7 +74,7 @@ export class AuthorizationService {
     private readonly consents: ConsentsRepository,
     private readonly throttle: LoginThrottle,
     private readonly sessionEnder: SessionEnder,
-    @InjectRepository(AuthorizationCode) private readonly codes: Repository<AuthorizationCode>,
+    private readonly codes: AuthorizationCodes,
     private readonly clock: Clock,
     private readonly random: RandomSource,
     private readonly config: AppConfig,
@@ -239,23 +235,16 @@ export class AuthorizationService {
 
   /** RFC 6749 §4.1.2 and RFC 9207: a fresh code, stored as its hash, bound to what was checked. */
   private async issueCode(params: AuthorizationParams, signedIn: SignedIn): Promise<Outcome> {
-    const code = this.random.token();
-    const now = this.clock.now();
-    await this.codes.insert({
-      codeHash: sha256(code),
+    const code = await this.codes.issue({
       clientId: params.clientId,
       userId: signedIn.user.id,
       redirectUri: params.redirectUri,
-      scope: params.scopes.join(' '),
-      resources: params.resources?.join(' ') ?? null,
+      scopes: params.scopes,
+      resources: params.resources,
       codeChallenge: params.codeChallenge,
       authTime: signedIn.session.authTime,
       sessionId: signedIn.session.sid,
-      nonce: params.nonce ?? null,
-      expiresAt: addSeconds(now, CODE_TTL_SECONDS),
-      consumedAt: null,
-      familyId: null,
-      createdAt: now,
+      nonce: params.nonce,
     });
     return {
       kind: 'redirect',
