@@ -7,22 +7,27 @@ import { UsersModule } from '../users/users.module';
 import { EndSessionService } from './end-session.service';
 import { SessionEnder } from './session-ender';
 import { SessionExpiryJob } from './session-expiry.job';
-import { AuthorizationCode } from './authorization-code.entity';
 import { AuthorizationRequest } from './authorization-request.entity';
 import { AuthorizationRequestsRepository } from './authorization-requests.repository';
-import { AuthorizationService } from './authorization.service';
+import { AuthorizeFlow } from './authorize-flow';
 import { AuthorizeController } from './authorize.controller';
 import { Consent } from './consent.entity';
 import { ConsentsRepository } from './consents.repository';
 import { LoginFailure } from './login-failure.entity';
+import { LoginFailuresRepository } from './login-failures.repository';
 import { LoginThrottle } from './login-throttle';
+import { CodeIssuer } from './codes/code-issuer';
+import { ConsentStep } from './consent/consent-step';
+import { PendingRequests } from './requests/pending-requests';
+import { BrowserSessions } from './sessions/browser-sessions';
+import { SignInForm } from './sessions/sign-in-form';
 import { SessionsRepository } from './sessions.repository';
 import { UserSession } from './user-session.entity';
 
-/** The authorization endpoint, the sign-in and consent pages, sessions and authorization codes. */
+/** The authorization endpoint, the sign-in and consent pages and sessions; codes are issued through the tokens module. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([AuthorizationCode, AuthorizationRequest, UserSession, Consent, LoginFailure]),
+    TypeOrmModule.forFeature([AuthorizationRequest, UserSession, Consent, LoginFailure]),
     ClientsModule,
     UsersModule,
     TokensModule,
@@ -30,11 +35,17 @@ import { UserSession } from './user-session.entity';
   ],
   controllers: [AuthorizeController],
   providers: [
-    AuthorizationService,
+    AuthorizeFlow,
+    PendingRequests,
+    BrowserSessions,
+    SignInForm,
+    ConsentStep,
+    CodeIssuer,
     AuthorizationRequestsRepository,
     SessionsRepository,
     ConsentsRepository,
     LoginThrottle,
+    LoginFailuresRepository,
     SessionEnder,
     SessionExpiryJob,
     EndSessionService,

@@ -4,8 +4,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RandomSource } from '../common/crypto/random';
 import { AppConfig } from '../config/app-config';
 import { AuthorizationPageError } from './authorization-params';
-import { AuthorizationService, BrowserContext, LoginOutcome, Outcome, renderPageError } from './authorization.service';
+import { AuthorizeFlow } from './authorize-flow';
 import { EndSessionService } from './end-session.service';
+import { BrowserContext, LoginOutcome, Outcome, renderPageError } from './outcome';
 import { PAGE_CSP } from './views/html';
 
 export const SESSION_COOKIE = 'oauth_session';
@@ -19,7 +20,7 @@ const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
 @Controller()
 export class AuthorizeController {
   constructor(
-    private readonly authorization: AuthorizationService,
+    private readonly authorization: AuthorizeFlow,
     private readonly endSession: EndSessionService,
     private readonly random: RandomSource,
     private readonly config: AppConfig,

@@ -4,8 +4,10 @@ import type { Client } from '../clients/client.entity';
 import { IdTokenHintReader } from '../tokens/id-tokens/id-token-hint.reader';
 import { textFormParameter } from '../common/form-parameters';
 import { AuthorizationPageError, redirectWith } from './authorization-params';
-import { AuthorizationService, BrowserContext, Outcome } from './authorization.service';
+import { checkCsrf, csrfToken } from './form-csrf';
+import type { BrowserContext, Outcome } from './outcome';
 import { SessionEnder } from './session-ender';
+import { BrowserSessions } from './sessions/browser-sessions';
 import { LogoutTarget, logoutPage, signedOutPage } from './views/pages';
 
 /** The parameters of RP-Initiated Logout 1.0 §2 this server reads. */
@@ -22,7 +24,7 @@ const UNREGISTERED =
 @Injectable()
 export class EndSessionService {
   constructor(
-    private readonly authorization: AuthorizationService,
+    private readonly sessions: BrowserSessions,
     private readonly clients: ClientsService,
     private readonly hints: IdTokenHintReader,
     private readonly ender: SessionEnder,
@@ -43,13 +45,13 @@ export class EndSessionService {
       state: parameter(params, 'state'),
     };
     const client = target.clientId ? await this.clients.findById(target.clientId) : null;
-    const signedIn = await this.authorization.signedIn(browser);
+    const signedIn = await this.sessions.signedIn(browser);
     // A hint about this browser's user ends the session at once; one about someone else asks first.
     if (signedIn && !(hint && hint.sub === signedIn.user.id)) {
       return page(
         200,
         logoutPage({
-          csrfToken: this.authorization.csrfToken(browser, 'logout'),
+          csrfToken: csrfToken(browser, 'logout'),
           clientName: client?.clientName,
           target,
           notice: target.postLogoutRedirectUri !== undefined && !registered(client, target) ? UNREGISTERED : undefined,
@@ -62,7 +64,7 @@ export class EndSessionService {
 
   /** The confirmation form's answer: ends the session if its CSRF token belongs to this browser. */
   async confirm(body: Record<string, unknown>, browser: BrowserContext): Promise<Outcome> {
-    this.authorization.checkCsrf(body, browser, 'logout');
+    checkCsrf(body, browser, 'logout');
     const decision = parameter(body, 'decision');
     if (decision !== undefined && decision !== 'logout') throw new AuthorizationPageError(400, 'Invalid form', 'Choose Sign out.');
     const target: LogoutTarget = {
@@ -71,7 +73,7 @@ export class EndSessionService {
       state: parameter(body, 'state'),
     };
     const client = target.clientId ? await this.clients.findById(target.clientId) : null;
-    const signedIn = await this.authorization.signedIn(browser);
+    const signedIn = await this.sessions.signedIn(browser);
     if (signedIn) await this.ender.end(signedIn.session, 'logout');
     return { ...this.finish(client, target), signedOut: true };
   }

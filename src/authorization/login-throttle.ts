@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
 import { sha256 } from '../common/crypto/hashing';
 import { AppConfig } from '../config/app-config';
 import { AuditTrail } from '../operations/audit/audit-trail';
 import { normalizeEmail } from '../users/users.service';
-import { LoginFailure } from './login-failure.entity';
+import { LoginFailuresRepository } from './login-failures.repository';
 
 /** A sign-in attempt counted before its password is checked. */
 export interface LoginAttempt {
@@ -46,7 +44,7 @@ export class LoginThrottle {
   private readonly reported = new Map<string, number>();
 
   constructor(
-    @InjectRepository(LoginFailure) private readonly rows: Repository<LoginFailure>,
+    private readonly rows: LoginFailuresRepository,
     private readonly config: AppConfig,
     private readonly audit: AuditTrail,
   ) {}
@@ -54,12 +52,12 @@ export class LoginThrottle {
   /** Counts an attempt; when it is over a limit it is taken back at once and must wait. */
   async begin(email: string, ip: string, now: Date): Promise<LoginAttempt> {
     const { loginThrottleWindowSeconds: window, loginMaxFailuresPerAccount, loginMaxFailuresPerAccountAndIp, loginMaxFailuresPerIp } = this.config;
-    await this.rows.createQueryBuilder().delete().where('created_at <= :before', { before: now.getTime() - window * 1000 }).execute();
+    await this.rows.deleteOlderThan(now.getTime() - window * 1000);
     const keys = { account: accountKey(email), accountAndIp: accountAndIpKey(email, ip), ip: ipKey(ip) };
     const rows = {
-      account: await this.insert(keys.account, now),
-      accountAndIp: await this.insert(keys.accountAndIp, now),
-      ip: await this.insert(keys.ip, now),
+      account: await this.rows.insert(keys.account, now),
+      accountAndIp: await this.rows.insert(keys.accountAndIp, now),
+      ip: await this.rows.insert(keys.ip, now),
     };
     const [account, accountAndIp, address] = await Promise.all([
       this.waitMs(keys.account, loginMaxFailuresPerAccount, now),
@@ -68,7 +66,7 @@ export class LoginThrottle {
     ]);
     const waitMs = Math.max(account, accountAndIp, address);
     if (waitMs > 0) {
-      await this.rows.delete({ seq: In([rows.account, rows.accountAndIp, rows.ip]) });
+      await this.rows.deleteRows([rows.account, rows.accountAndIp, rows.ip]);
       const limit = account > 0 ? 'account' : accountAndIp > 0 ? 'account_and_ip' : 'ip';
       const key = limit === 'account' ? keys.account : limit === 'account_and_ip' ? keys.accountAndIp : keys.ip;
       await this.report(key, now.getTime(), now.getTime() + waitMs, { limit, email: normalizeEmail(email), ip, retry_after_seconds: Math.ceil(waitMs / 1000) });
@@ -78,8 +76,8 @@ export class LoginThrottle {
 
   /** The password was right: the attempt is no failure, and the account's counts start over. */
   async succeeded(attempt: LoginAttempt): Promise<void> {
-    await this.rows.delete({ seq: attempt.rows.ip });
-    await this.rows.delete({ throttleKey: In([accountKey(attempt.email), accountAndIpKey(attempt.email, attempt.ip)]) });
+    await this.rows.deleteRows([attempt.rows.ip]);
+    await this.rows.deleteKeys([accountKey(attempt.email), accountAndIpKey(attempt.email, attempt.ip)]);
   }
 
   /** A lockout is a security event: logged at `warn` (who, from where, which limit) once per lockout. */
@@ -91,26 +89,15 @@ export class LoginThrottle {
     await this.audit.record({ kind: 'sign_in_lockout', action: 'sign_in_throttled', ip: event.ip, detail: { limit: event.limit, email: event.email, retry_after_seconds: event.retry_after_seconds } });
   }
 
-  private async insert(throttleKey: string, now: Date): Promise<number> {
-    const result = await this.rows.insert({ throttleKey, createdAt: now });
-    return Number(result.identifiers[0].seq);
-  }
-
   /**
    * 0 while this key has at most `limit` attempts in the window, counting this one; else the
    * time until the oldest of the `limit` attempts before it leaves the window.
    */
   private async waitMs(throttleKey: string, limit: number, now: Date): Promise<number> {
     const windowMs = this.config.loginThrottleWindowSeconds * 1000;
-    const recent = await this.rows
-      .createQueryBuilder('f')
-      .select('f.created_at', 'createdAt')
-      .where('f.throttle_key = :throttleKey AND f.created_at > :since', { throttleKey, since: now.getTime() - windowMs })
-      .orderBy('f.created_at', 'DESC')
-      .limit(limit + 1)
-      .getRawMany<{ createdAt: string | number }>();
+    const recent = await this.rows.newestTimes(throttleKey, now.getTime() - windowMs, limit + 1);
     if (recent.length <= limit) return 0;
-    return Math.max(1, Number(recent[limit].createdAt) + windowMs - now.getTime());
+    return Math.max(1, recent[limit] + windowMs - now.getTime());
   }
 }
 

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
 import { BackChannelLogout } from '../oidc/back-channel-logout';
+import { AuthorizationCodes } from '../tokens/grants/authorization-codes.service';
 import { TokenFamiliesService } from '../tokens/refresh-tokens/token-families.service';
-import { AuthorizationCode } from './authorization-code.entity';
 import { SessionsRepository } from './sessions.repository';
 import type { UserSession } from './user-session.entity';
 
@@ -16,7 +14,7 @@ import type { UserSession } from './user-session.entity';
 export class SessionEnder {
   constructor(
     private readonly sessions: SessionsRepository,
-    @InjectRepository(AuthorizationCode) private readonly codes: Repository<AuthorizationCode>,
+    private readonly codes: AuthorizationCodes,
     private readonly families: TokenFamiliesService,
     private readonly backChannel: BackChannelLogout,
   ) {}
@@ -26,7 +24,7 @@ export class SessionEnder {
     // The delete decides who ends it, so a logout token goes out once, from one instance.
     if (!(await this.sessions.deleteByHash(session.idHash))) return false;
     if (!session.sid) return true; // a session from before sessions had a public id started nothing we track
-    await this.codes.delete({ sessionId: session.sid, consumedAt: IsNull() });
+    await this.codes.discardUnredeemedOfSession(session.sid);
     await this.families.revokeAllForSession(session.sid, reason);
     this.backChannel.notify({ userId: session.userId, sid: session.sid }, await this.families.clientsOfSession(session.sid));
     return true;
@@ -49,6 +47,6 @@ export class SessionEnder {
 
   /** A code not yet exchanged never will be. */
   async discardCodesOf(userId: string): Promise<void> {
-    await this.codes.delete({ userId, consumedAt: IsNull() });
+    await this.codes.discardUnredeemedOfUser(userId);
   }
 }

@@ -1,6 +1,4 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { addSeconds, Clock } from '../common/clock';
 import { RandomSource } from '../common/crypto/random';
@@ -8,6 +6,7 @@ import { Client, GrantType, TokenEndpointAuthMethod } from './client.entity';
 import { DenyListService } from '../revocation-log/deny-list.service';
 import { RevocationLogService } from '../revocation-log/revocation-log.service';
 import { ClientCache } from './client-cache';
+import { ClientsRepository } from './clients.repository';
 import { hashClientSecret } from './client-secrets';
 import { ClientMetadataResolver } from '../client-metadata/client-metadata.resolver';
 import { looksLikeClientIdUrl } from '../client-metadata/client-id-url';
@@ -50,7 +49,7 @@ export class ClientsService implements OnModuleInit {
   private readonly cache = new ClientCache(CLIENT_CACHE_TTL_MS);
 
   constructor(
-    @InjectRepository(Client) private readonly clients: Repository<Client>,
+    private readonly clients: ClientsRepository,
     private readonly clock: Clock,
     private readonly random: RandomSource,
     private readonly config: AppConfig,
@@ -70,7 +69,7 @@ export class ClientsService implements OnModuleInit {
   async create(metadata: ClientMetadata, registration?: { registrationAccessTokenHash: string }): Promise<ClientWithSecret> {
     const now = this.clock.now();
     const clientSecret = metadata.tokenEndpointAuthMethod === 'none' ? undefined : this.random.token();
-    const client = this.clients.create({
+    const client = this.clients.build({
       ...metadata,
       origin: registration ? 'registration' : 'admin',
       registrationAccessTokenHash: registration?.registrationAccessTokenHash ?? null,
@@ -86,7 +85,7 @@ export class ClientsService implements OnModuleInit {
   }
 
   findById(clientId: string): Promise<Client | null> {
-    return this.clients.findOneBy({ clientId });
+    return this.clients.findById(clientId);
   }
 
   /**
@@ -112,12 +111,7 @@ export class ClientsService implements OnModuleInit {
 
   /** A page of clients, oldest first. */
   async list(offset: number, limit: number): Promise<{ items: Client[]; total: number }> {
-    const [items, total] = await this.clients.findAndCount({
-      order: { createdAt: 'ASC', clientId: 'ASC' },
-      skip: offset,
-      take: limit,
-    });
-    return { items, total };
+    return this.clients.page(offset, limit);
   }
 
   /** Applies a partial update; null when there is no such client. */
@@ -155,13 +149,7 @@ export class ClientsService implements OnModuleInit {
       previousSecretExpiresAt: overlap > 0 ? addSeconds(now, overlap) : null,
       updatedAt: now,
     };
-    const result = await this.clients
-      .createQueryBuilder()
-      .update(Client)
-      .set(changes)
-      .where('client_id = :clientId AND secret_hash = :current', { clientId, current: client.secretHash })
-      .execute();
-    if (result.affected !== 1) return (await this.findById(clientId)) ? 'conflict' : null;
+    if (!(await this.clients.updateIfSecretIs(clientId, client.secretHash, changes))) return (await this.findById(clientId)) ? 'conflict' : null;
     await this.announceChange(clientId);
     return { client: Object.assign(client, changes), clientSecret };
   }
@@ -169,8 +157,7 @@ export class ClientsService implements OnModuleInit {
   /** True when a client was deleted. */
   async delete(clientId: string): Promise<boolean> {
     this.cache.invalidate(clientId);
-    const result = await this.clients.delete({ clientId });
-    const deleted = (result.affected ?? 0) > 0;
+    const deleted = await this.clients.delete(clientId);
     if (deleted) await this.announceChange(clientId);
     return deleted;
   }
@@ -184,7 +171,7 @@ export class ClientsService implements OnModuleInit {
   /** The clients registered with at least one of `scopes` (few clients: filtered here, not in SQL). */
   async registeredWithAnyScope(scopes: string[]): Promise<Array<{ clientId: string; clientName: string; scopes: string[] }>> {
     const wanted = new Set(scopes);
-    const rows = await this.clients.find({ select: { clientId: true, clientName: true, scope: true }, order: { createdAt: 'ASC' } });
+    const rows = await this.clients.scopesOfAll();
     return rows
       .map((client) => ({ clientId: client.clientId, clientName: client.clientName, scopes: client.scope.split(' ').filter(Boolean) }))
       .filter((client) => client.scopes.some((scope) => wanted.has(scope)));

@@ -7,6 +7,7 @@ import { JwtAuthGuard } from './jwt-auth.guard';
 import { MeController } from './me.controller';
 import { Note } from './note.entity';
 import { NotesController } from './notes.controller';
+import { NotesRepository } from './notes.repository';
 import { NotesService } from './notes.service';
 import { ProtectedResourceMetadataController } from './protected-resource-metadata.controller';
 
@@ -14,7 +15,7 @@ import { ProtectedResourceMetadataController } from './protected-resource-metada
 @Module({
   imports: [TokensModule, TypeOrmModule.forFeature([Note])],
   controllers: [MeController, NotesController, ProtectedResourceMetadataController],
-  providers: [AccessTokenVerifier, AccessTokenStrategy, JwtAuthGuard, NotesService],
+  providers: [AccessTokenVerifier, AccessTokenStrategy, JwtAuthGuard, NotesService, NotesRepository],
   exports: [AccessTokenVerifier, AccessTokenStrategy, JwtAuthGuard],
 })
 export class ResourceModule {}

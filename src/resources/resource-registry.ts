@@ -1,18 +1,10 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
-import { Client as PgClient } from 'pg';
 import { Clock } from '../common/clock';
 import { RandomSource } from '../common/crypto/random';
 import { isServerScope, SERVER_SCOPES } from '../common/scopes';
 import { AppConfig } from '../config/app-config';
-import { Resource, ResourceScope } from './resource.entity';
-import { RegisteredResource, RESOURCES_CHANNEL, ResourcesRepository } from './resources.repository';
-
-/** sqlite has no push: poll the version this often, so another instance's change lands within the second. */
-const SQLITE_POLL_MS = 200;
-/** On PostgreSQL NOTIFY pushes; the poll only covers a dropped listener connection. */
-const POSTGRES_SAFETY_POLL_MS = 5_000;
-const LISTEN_RETRY_MAX_MS = 10_000;
+import { ChangeListener } from '../database/change-listener';
+import { RegisteredResource, ResourcesRepository } from './resources.repository';
 
 /** The resource API this server serves itself, registered at first start. */
 export const BUILT_IN_SCOPES = [
@@ -36,9 +28,7 @@ export class ResourceRegistry implements OnModuleInit, OnApplicationShutdown {
   private version = -1;
   private reloading?: Promise<void>;
   private reloadAgain = false;
-  private timers: NodeJS.Timeout[] = [];
-  private listener?: PgClient;
-  private listenRetryMs = 250;
+  private readonly changes: ChangeListener;
   private stopped = false;
 
   constructor(
@@ -46,20 +36,26 @@ export class ResourceRegistry implements OnModuleInit, OnApplicationShutdown {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly random: RandomSource,
-  ) {}
+  ) {
+    this.changes = repository.followChanges({
+      what: 'resource registry',
+      logger: this.logger,
+      applicationNamePrefix: 'oauth-resources',
+      onNotification: () => void this.reload().catch((error: unknown) => this.logger.warn(`resource registry read failed: ${String(error)}`)),
+      onListening: () => void this.refreshIfStale(),
+      poll: () => this.refreshIfStale(),
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     await this.seedBuiltInApi();
     await this.reload();
-    const postgres = this.config.database.type === 'postgres';
-    if (postgres) await this.listen();
-    this.every(postgres ? POSTGRES_SAFETY_POLL_MS : SQLITE_POLL_MS, () => this.refreshIfStale());
+    await this.changes.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    this.timers.forEach(clearInterval);
-    await this.listener?.end().catch(() => undefined);
+    await this.changes.stop();
     await this.reloading;
   }
 
@@ -137,51 +133,10 @@ export class ResourceRegistry implements OnModuleInit, OnApplicationShutdown {
   /** Existing deployments keep working: the notes API is an ordinary resource, registered once. */
   private async seedBuiltInApi(): Promise<void> {
     const now = this.clock.now();
-    const seeded = await this.repository.seedOnce(async (manager) => {
-      const id = this.random.id();
-      await manager.insert(Resource, { id, identifier: this.config.accessTokenAudience, name: 'Notes API', accessTokenTtlSeconds: null, createdAt: now, updatedAt: now });
-      await manager.insert(ResourceScope, BUILT_IN_SCOPES.map((scope, position) => ({ ...scope, resourceId: id, position })));
-    });
+    const seeded = await this.repository.seedOnce(
+      { id: this.random.id(), identifier: this.config.accessTokenAudience, name: 'Notes API', accessTokenTtlSeconds: null, createdAt: now, updatedAt: now },
+      BUILT_IN_SCOPES,
+    );
     if (seeded) this.logger.log({ msg: 'registered the built-in resource API', identifier: this.config.accessTokenAudience });
-  }
-
-  /** A dedicated connection that LISTENs; on loss it reconnects with backoff and reloads. */
-  private async listen(): Promise<void> {
-    const database = this.config.database;
-    if (database.type !== 'postgres' || this.stopped) return;
-    const client = new PgClient({
-      connectionString: database.url,
-      application_name: `oauth-resources-${randomBytes(4).toString('hex')}`,
-      ...(database.schema ? { options: `-c search_path=${database.schema}` } : {}),
-    });
-    let lost = false;
-    const onLost = (reason: string) => {
-      if (lost || this.stopped) return;
-      lost = true;
-      this.logger.warn(`resource registry listener lost: ${reason}`);
-      void client.end().catch(() => undefined);
-      this.listener = undefined;
-      const timer = setTimeout(() => void this.listen(), this.listenRetryMs);
-      timer.unref();
-      this.listenRetryMs = Math.min(this.listenRetryMs * 2, LISTEN_RETRY_MAX_MS);
-    };
-    client.on('notification', () => void this.reload().catch((error: unknown) => this.logger.warn(`resource registry read failed: ${String(error)}`)));
-    client.on('error', (error) => onLost(error.message));
-    client.on('end', () => onLost('connection ended'));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${RESOURCES_CHANNEL}`);
-      this.listener = client;
-      this.listenRetryMs = 250;
-      void this.refreshIfStale();
-    } catch (error) {
-      onLost(`could not start: ${String(error)}`);
-    }
-  }
-
-  private every(intervalMs: number, task: () => unknown): void {
-    const timer = setInterval(() => void task(), intervalMs);
-    timer.unref();
-    this.timers.push(timer);
   }
 }

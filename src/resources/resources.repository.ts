@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { ChangeListener, ChangeListenerOptions } from '../database/change-listener';
 import { Resource, ResourceRegistryVersion, ResourceScope } from './resource.entity';
 
 /** PostgreSQL channel on which a registry change is announced. */
@@ -38,7 +40,15 @@ export class ResourcesRepository {
   /** sqlite shares one connection: its transactions (reads included) must not interleave. */
   private transactions: Promise<unknown> = Promise.resolve();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Follows the changes of every instance (LISTEN on PostgreSQL, polling on sqlite); not yet started. */
+  followChanges(options: Omit<ChangeListenerOptions, 'channel'>): ChangeListener {
+    return new ChangeListener(this.config.database, { ...options, channel: RESOURCES_CHANNEL });
+  }
 
   async version(): Promise<number> {
     const row = await this.dataSource.getRepository(ResourceRegistryVersion).findOneBy({ id: 1 });
@@ -93,11 +103,12 @@ export class ResourcesRepository {
    * Runs `seed` once per store: only the instance that moves the version from 0 seeds, and
    * an operator who later deletes the seeded resource does not see it come back.
    */
-  seedOnce(seed: (manager: EntityManager) => Promise<void>): Promise<boolean> {
+  seedOnce(resource: Omit<Resource, 'scopes'>, scopes: ScopeDefinition[]): Promise<boolean> {
     return this.write(async (manager) => {
       const claimed = await manager.createQueryBuilder().update(ResourceRegistryVersion).set({ version: 1 }).where('id = 1 AND version = 0').execute();
       if (claimed.affected !== 1) return false;
-      await seed(manager);
+      await manager.insert(Resource, resource);
+      await manager.insert(ResourceScope, scopes.map((scope, position) => ({ ...scope, resourceId: resource.id, position })));
       return true;
     }, false);
   }

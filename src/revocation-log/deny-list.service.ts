@@ -1,18 +1,12 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { DeniableToken, Denial, DenySet } from '@nest-oauth/resource-server';
-import { Client as PgClient } from 'pg';
 import { Clock } from '../common/clock';
-import { AppConfig } from '../config/app-config';
+import { ChangeListener } from '../database/change-listener';
 import { DenialKind, Revocation } from './revocation.entity';
-import { REVOCATIONS_CHANNEL, RevocationLogService } from './revocation-log.service';
+import { RevocationLogService } from './revocation-log.service';
+import { RevocationsRepository } from './revocations.repository';
 
-/** sqlite has no push: poll this often, so another instance's denial lands within the second. */
-const SQLITE_POLL_MS = 200;
-/** On PostgreSQL NOTIFY pushes; the poll only covers a dropped listener connection. */
-const POSTGRES_SAFETY_POLL_MS = 5_000;
 const PURGE_INTERVAL_MS = 10_000;
-const LISTEN_RETRY_MAX_MS = 10_000;
 
 /**
  * This instance's in-memory copy of the revocation log: every denial still in force, so the
@@ -32,20 +26,30 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
   private catchingUp?: Promise<void>;
   private catchUpAgain = false;
   private timers: NodeJS.Timeout[] = [];
-  private listener?: PgClient;
-  private listenRetryMs = 250;
+  private readonly changes: ChangeListener;
   private stopped = false;
   /** Set once the log has been loaded at start: rows before that say nothing about lag. */
   private following = false;
   private lastApplyLagMs = 0;
   /** The PostgreSQL `application_name` of this instance's LISTEN connection, for operators. */
-  readonly listenerName = `oauth-revocations-${randomBytes(4).toString('hex')}`;
+  readonly listenerName: string;
 
   constructor(
     private readonly log: RevocationLogService,
-    private readonly config: AppConfig,
+    revocations: RevocationsRepository,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.changes = revocations.followAppends({
+      what: 'revocation',
+      logger: this.logger,
+      applicationNamePrefix: 'oauth-revocations',
+      onNotification: () => void this.requestCatchUp(),
+      // Whatever was announced while no one listened.
+      onListening: () => void this.requestCatchUp(),
+      poll: () => this.requestCatchUp(),
+    });
+    this.listenerName = this.changes.applicationName;
+  }
 
   async onModuleInit(): Promise<void> {
     await this.catchUp();
@@ -55,9 +59,7 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
       if (row.kind !== 'changed') this.denials.add(toDenial(row));
       void this.requestCatchUp();
     });
-    const postgres = this.config.database.type === 'postgres';
-    if (postgres) await this.listen();
-    this.every(postgres ? POSTGRES_SAFETY_POLL_MS : SQLITE_POLL_MS, () => this.requestCatchUp());
+    await this.changes.start();
     this.every(PURGE_INTERVAL_MS, async () => this.purge());
   }
 
@@ -65,7 +67,7 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     this.subscribers.clear();
-    await this.listener?.end().catch(() => undefined);
+    await this.changes.stop();
     await this.catchingUp;
   }
 
@@ -103,7 +105,7 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
    * up (without it a denial from another instance waits for the 5 s safety poll); sqlite polls.
    */
   isFollowingLog(): boolean {
-    return this.config.database.type !== 'postgres' || this.listener !== undefined;
+    return this.changes.isUp();
   }
 
   /** Denials held in memory now (for the metrics). */
@@ -164,47 +166,6 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
     const now = this.clock.now().getTime();
     this.denials.purgeExpired(now);
     for (const [seq, row] of this.rows) if (row.expiresAt.getTime() <= now) this.rows.delete(seq);
-  }
-
-  /** A dedicated connection that LISTENs; on loss it reconnects with backoff and catches up. */
-  private async listen(): Promise<void> {
-    const database = this.config.database;
-    if (database.type !== 'postgres' || this.stopped) return;
-    const client = new PgClient({
-      connectionString: database.url,
-      application_name: this.listenerName,
-      ...(database.schema ? { options: `-c search_path=${database.schema}` } : {}),
-    });
-    let lost = false;
-    const onLost = (reason: string) => {
-      if (lost || this.stopped) return;
-      lost = true;
-      this.logger.warn(`revocation listener lost: ${reason}`);
-      void client.end().catch(() => undefined);
-      this.scheduleListen();
-    };
-    client.on('notification', () => void this.requestCatchUp());
-    client.on('error', (error) => onLost(error.message));
-    client.on('end', () => onLost('connection ended'));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${REVOCATIONS_CHANNEL}`);
-      this.listener = client;
-      this.listenRetryMs = 250;
-      // Whatever was announced while no one listened.
-      void this.requestCatchUp();
-    } catch (error) {
-      onLost(`could not start: ${String(error)}`);
-    }
-  }
-
-  private scheduleListen(): void {
-    if (this.stopped) return;
-    this.listener = undefined;
-    const delay = this.listenRetryMs;
-    this.listenRetryMs = Math.min(this.listenRetryMs * 2, LISTEN_RETRY_MAX_MS);
-    const timer = setTimeout(() => void this.listen(), delay);
-    timer.unref();
   }
 
   private every(intervalMs: number, task: () => unknown): void {

@@ -6,13 +6,14 @@ import { Revocation } from './revocation.entity';
 import { RevocationFeedController } from './revocation-feed.controller';
 import { RevocationFeedService } from './revocation-feed.service';
 import { RevocationLogService } from './revocation-log.service';
+import { RevocationsRepository } from './revocations.repository';
 
 /** Denials of access tokens: the durable log, each instance's in-memory deny set, and the feed. */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Revocation]), ClientsModule],
   controllers: [RevocationFeedController],
-  providers: [RevocationLogService, DenyListService, RevocationFeedService],
+  providers: [RevocationLogService, RevocationsRepository, DenyListService, RevocationFeedService],
   exports: [RevocationLogService, DenyListService, RevocationFeedService],
 })
 export class RevocationLogModule {}

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthorizationCode } from '../authorization/authorization-code.entity';
+import { AuthorizationCode } from './grants/authorization-code.entity';
 import { ClientsModule } from '../clients/clients.module';
 import { UsersModule } from '../users/users.module';
 import { IdTokenHintReader } from './id-tokens/id-token-hint.reader';
@@ -8,6 +8,7 @@ import { IdTokenIssuer } from './id-tokens/id-token.issuer';
 import { DiscoveryController } from './discovery/discovery.controller';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { AuthorizationCodesRepository } from './grants/authorization-codes.repository';
+import { AuthorizationCodes } from './grants/authorization-codes.service';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { GRANT_HANDLERS, grantHandlerMap } from './grants/grant-handler';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
@@ -17,6 +18,7 @@ import { IntrospectionService } from './introspection/introspection.service';
 import { RefreshToken } from './refresh-tokens/refresh-token.entity';
 import { RefreshTokenKey } from './refresh-tokens/refresh-token-key.entity';
 import { RefreshTokenKeyRing } from './refresh-tokens/refresh-token-key-ring';
+import { RefreshTokenKeysRepository } from './refresh-tokens/refresh-token-keys.repository';
 import { RefreshTokenIssuer } from './refresh-tokens/refresh-token.issuer';
 import { RefreshTokenKeysAdminController } from './refresh-tokens/refresh-token-keys-admin.controller';
 import { TokenFamiliesRepository } from './refresh-tokens/token-families.repository';
@@ -30,6 +32,7 @@ import { ClaimsProvider } from './signing/claims-provider';
 import { KeyStoreService } from './signing/key-store.service';
 import { KeysAdminController } from './signing/keys-admin.controller';
 import { SigningKey } from './signing/signing-key.entity';
+import { SigningKeysRepository } from './signing/signing-keys.repository';
 import { TokenController } from './token.controller';
 import { TokenEndpointService } from './token-endpoint.service';
 import { TokenPurgeJob } from './token-purge.job';
@@ -43,6 +46,8 @@ import { TokenPurgeJob } from './token-purge.job';
   controllers: [TokenController, TokenRevocationController, IntrospectionController, DiscoveryController, KeysAdminController, RefreshTokenKeysAdminController],
   providers: [
     KeyStoreService,
+    SigningKeysRepository,
+    RefreshTokenKeysRepository,
     ClaimsProvider,
     AccessTokenIssuer,
     AccessTokenInspector,
@@ -53,6 +58,7 @@ import { TokenPurgeJob } from './token-purge.job';
     TokenFamiliesRepository,
     TokenFamiliesService,
     AuthorizationCodesRepository,
+    AuthorizationCodes,
     DenialsRepository,
     AuthorizationCodeGrant,
     RefreshTokenGrant,
@@ -68,6 +74,6 @@ import { TokenPurgeJob } from './token-purge.job';
     TokenRevocationService,
     TokenPurgeJob,
   ],
-  exports: [KeyStoreService, TokenFamiliesService, IdTokenHintReader, GRANT_HANDLERS],
+  exports: [AuthorizationCodes, KeyStoreService, TokenFamiliesService, IdTokenHintReader, GRANT_HANDLERS],
 })
 export class TokensModule {}

@@ -4,12 +4,13 @@ import { AdminUsersController } from './admin-users.controller';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
 import { UserClaimsProvider } from './user-claims-provider';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
   controllers: [AdminUsersController],
-  providers: [UsersService, PasswordHasher, UserClaimsProvider],
+  providers: [UsersService, UsersRepository, PasswordHasher, UserClaimsProvider],
   exports: [UsersService, UserClaimsProvider],
 })
 export class UsersModule {}

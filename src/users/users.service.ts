@@ -1,10 +1,9 @@
 import { ConflictException, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Not, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { RandomSource } from '../common/crypto/random';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
+import { UsersRepository } from './users.repository';
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -23,7 +22,7 @@ export interface UserChanges {
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
     private readonly random: RandomSource,
@@ -32,10 +31,10 @@ export class UsersService {
   /** Creates an account; `409` when the email is taken, in any letter case. */
   async create(email: string, password: string, profile: { name?: string; roles?: string[] } = {}): Promise<User> {
     const emailNormalized = normalizeEmail(email);
-    if (await this.users.existsBy({ emailNormalized })) {
+    if (await this.users.emailTaken(emailNormalized)) {
       throw new ConflictException('email is already registered');
     }
-    const user = this.users.create({
+    const user = this.users.build({
       id: this.random.id(),
       email: email.trim(),
       emailNormalized,
@@ -49,7 +48,7 @@ export class UsersService {
       await this.users.insert(user);
     } catch (error) {
       // Two racing sign-ups: the unique index decides.
-      if (await this.users.existsBy({ emailNormalized })) throw new ConflictException('email is already registered');
+      if (await this.users.emailTaken(emailNormalized)) throw new ConflictException('email is already registered');
       throw error;
     }
     return user;
@@ -57,8 +56,7 @@ export class UsersService {
 
   /** A page of users, oldest first. */
   async list(offset: number, limit: number): Promise<{ items: User[]; total: number }> {
-    const [items, total] = await this.users.findAndCount({ order: { createdAt: 'ASC', id: 'ASC' }, skip: offset, take: limit });
-    return { items, total };
+    return this.users.page(offset, limit);
   }
 
   /**
@@ -70,7 +68,7 @@ export class UsersService {
     if (!user) return null;
     if (changes.email !== undefined && normalizeEmail(changes.email) !== user.emailNormalized) {
       const emailNormalized = normalizeEmail(changes.email);
-      if (await this.users.existsBy({ emailNormalized })) throw new ConflictException('email is already registered');
+      if (await this.users.emailTaken(emailNormalized)) throw new ConflictException('email is already registered');
       Object.assign(user, { email: changes.email.trim(), emailNormalized, emailVerified: changes.emailVerified ?? false });
     }
     if (changes.password !== undefined) user.passwordHash = await this.hasher.hash(changes.password);
@@ -80,7 +78,7 @@ export class UsersService {
     try {
       await this.users.save(user);
     } catch (error) {
-      if (changes.email !== undefined && (await this.users.existsBy({ emailNormalized: user.emailNormalized, id: Not(id) }))) {
+      if (changes.email !== undefined && (await this.users.emailTaken(user.emailNormalized, id))) {
         throw new ConflictException('email is already registered');
       }
       throw error;
@@ -89,7 +87,7 @@ export class UsersService {
   }
 
   findById(id: string): Promise<User | null> {
-    return this.users.findOneBy({ id });
+    return this.users.findById(id);
   }
 
   /**
@@ -97,14 +95,13 @@ export class UsersService {
    * comparable time (the hasher verifies a dummy hash), so the answer reveals no accounts.
    */
   async verifyCredentials(email: string, password: string): Promise<User | null> {
-    const user = await this.users.findOneBy({ emailNormalized: normalizeEmail(email) });
+    const user = await this.users.findByEmail(normalizeEmail(email));
     const matches = await this.hasher.verify(user?.passwordHash, password);
     return user && matches ? user : null;
   }
 
   /** True when a user was deleted. */
   async delete(id: string): Promise<boolean> {
-    const result = await this.users.delete({ id });
-    return (result.affected ?? 0) > 0;
+    return this.users.delete(id);
   }
 }

@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
-import { AuthorizationCode } from '../../src/authorization/authorization-code.entity';
+import { AuthorizationCode } from '../../src/tokens/grants/authorization-code.entity';
 import { FixedClock } from '../../src/common/clock';
 import { sha256 } from '../../src/common/crypto/hashing';
 import {

@@ -1,30 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { mintAccessToken } from '../support/access-tokens';
 import { createClient, TestClient } from '../support/authorize-flow';
 import { basicAuth, createParty, signInAndExchange } from '../support/token-helpers';
-import { ADMIN_KEY, createTestApp, TestApp } from '../support/test-app';
+import { ADMIN_KEY, TestApp } from '../support/test-app';
 import { timeUntilRefused } from '../support/timing';
+import { sharedStores, startTwoInstances, stopTwoInstances } from '../support/two-instances';
 
 /** Two instances on one store: what the admin changes on A reaches B's caches within a second. */
-const stores: Array<[name: string, databaseUrl: () => string]> = [
-  ['sqlite (shared file, polling)', () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'freshness-')), 'auth.sqlite')}`],
-  ...(process.env.TEST_POSTGRES_URL ? [['postgres (LISTEN/NOTIFY)', () => process.env.TEST_POSTGRES_URL!] as [string, () => string]] : []),
-];
+const stores = sharedStores('freshness-');
 
 describe.each(stores)('client and user changes between instances on %s', (_name, databaseUrl) => {
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    a = await createTestApp({ databaseUrl: databaseUrl() });
-    b = await createTestApp({ databaseUrl: a.databaseUrl });
+    [a, b] = await startTwoInstances(databaseUrl());
   });
-  afterAll(async () => {
-    await b.close();
-    await a.close();
-    if (a.databaseUrl.startsWith('sqlite:')) rmSync(join(a.databaseUrl.slice('sqlite:'.length), '..'), { recursive: true, force: true });
-  });
+  afterAll(() => stopTwoInstances(a, b));
 
   const admin = (app: TestApp, method: 'post' | 'delete', path: string) => app.http()[method](path).set('Authorization', `Bearer ${ADMIN_KEY}`);
   const serviceClient = () => createClient(a, { grant_types: ['client_credentials'], redirect_uris: [], scope: 'notes:read' });

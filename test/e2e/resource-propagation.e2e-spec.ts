@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { DenyListService } from '../../src/revocation-log/deny-list.service';
 import { RevocationLogService } from '../../src/revocation-log/revocation-log.service';
 import { mintAccessToken } from '../support/access-tokens';
 import { createParty, refresh, signInAndExchange } from '../support/token-helpers';
-import { createTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 import { PERCENTILE_SAMPLES, percentiles, staggeredSamples, timeUntilRefused } from '../support/timing';
+import { sharedStores, startTwoInstances, stopTwoInstances } from '../support/two-instances';
 
 const REVOCATIONS = PERCENTILE_SAMPLES;
 /** DenyListService's safety poll on PostgreSQL: the latest a denial lands when NOTIFY is lost. */
@@ -20,25 +18,17 @@ type Sampling = Parameters<typeof staggeredSamples>[1];
  * On sqlite B polls, so the samples are spread over the poll's phases (two in flight keeps the
  * run short); PostgreSQL pushes, so they run one after another, adding no load of their own.
  */
-const stores: Array<[name: string, databaseUrl: () => string, sampling: Sampling]> = [
-  ['sqlite (shared file, polling)', () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'propagation-')), 'auth.sqlite')}`, { intervalMs: 70, concurrency: 2 }],
-  ...(process.env.TEST_POSTGRES_URL
-    ? [['postgres (LISTEN/NOTIFY)', () => process.env.TEST_POSTGRES_URL!, { intervalMs: 0, concurrency: 1 }] as [string, () => string, Sampling]]
-    : []),
-];
+const stores = sharedStores('propagation-').map(
+  ([name, databaseUrl]): [string, () => string, Sampling] => [name, databaseUrl, name.startsWith('sqlite') ? { intervalMs: 70, concurrency: 2 } : { intervalMs: 0, concurrency: 1 }],
+);
 
 describe.each(stores)('revocation propagation between instances on %s', (name, databaseUrl, sampling) => {
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    a = await createTestApp({ databaseUrl: databaseUrl() });
-    b = await createTestApp({ databaseUrl: a.databaseUrl });
+    [a, b] = await startTwoInstances(databaseUrl());
   });
-  afterAll(async () => {
-    await b.close();
-    await a.close();
-    if (a.databaseUrl.startsWith('sqlite:')) rmSync(join(a.databaseUrl.slice('sqlite:'.length), '..'), { recursive: true, force: true });
-  });
+  afterAll(() => stopTwoInstances(a, b));
 
   it(`enforces on B a denial recorded on A within one second (p99 over ${REVOCATIONS})`, async () => {
     const meOnB = (token: string) => async () => (await b.http().get('/api/me').set('Authorization', `Bearer ${token}`)).status;

@@ -1,9 +1,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client as PgClient } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../../src/config/app-config';
@@ -12,6 +10,7 @@ import { RefreshToken } from '../../src/tokens/refresh-tokens/refresh-token.enti
 import { decodeRefreshToken } from '../../src/tokens/refresh-tokens/refresh-token-codec';
 import { TokenFamily } from '../../src/tokens/refresh-tokens/token-family.entity';
 import { createParty, introspect, jwtPayload, Party, refresh, signInAndExchange } from '../support/token-helpers';
+import { FreshStore, freshStore } from '../support/fresh-store';
 import { ADMIN_KEY, databases, freePort, TestApp } from '../support/test-app';
 
 const FAMILIES = 12;
@@ -43,34 +42,20 @@ afterAll(() => rmSync(build, { recursive: true, force: true }));
  * killed rotation had committed (then the one the client holds is spent).
  */
 describe.each(databases)('refresh rotation survives a killed server process on %s', (name, baseDatabaseUrl) => {
-  let dir: string;
+  let store: FreshStore;
   let databaseUrl: string;
-  let schema: string | undefined;
   let server: ChildProcess | undefined;
   let exited: Promise<unknown> = Promise.resolve();
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'crash-'));
-    if (name === 'sqlite') {
-      databaseUrl = `sqlite:${join(dir, 'auth.sqlite')}`;
-    } else {
-      schema = `crash_${randomBytes(6).toString('hex')}`;
-      const url = new URL(baseDatabaseUrl);
-      url.searchParams.set('schema', schema);
-      databaseUrl = url.toString();
-    }
+    store = freshStore(name, baseDatabaseUrl, 'crash');
+    databaseUrl = store.databaseUrl;
   });
 
   afterAll(async () => {
     server?.kill('SIGKILL');
     await exited;
-    rmSync(dir, { recursive: true, force: true });
-    if (schema) {
-      const client = new PgClient({ connectionString: baseDatabaseUrl });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
-    }
+    await store.remove();
   });
 
   async function start(): Promise<TestApp> {

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { AuthorizationCode } from '../../src/authorization/authorization-code.entity';
+import { AuthorizationCode } from '../../src/tokens/grants/authorization-code.entity';
 import { sha256 } from '../../src/common/crypto/hashing';
 import { createClient } from '../support/authorize-flow';
 import {

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { AuthorizationCode } from '../../src/authorization/authorization-code.entity';
+import { AuthorizationCode } from '../../src/tokens/grants/authorization-code.entity';
 import { FixedClock } from '../../src/common/clock';
 import { RefreshToken } from '../../src/tokens/refresh-tokens/refresh-token.entity';
 import { TokenFamiliesService } from '../../src/tokens/refresh-tokens/token-families.service';

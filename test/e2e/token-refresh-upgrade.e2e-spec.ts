@@ -1,8 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client as PgClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../../src/common/clock';
 import { hmacSha256, sha256 } from '../../src/common/crypto/hashing';
@@ -15,6 +11,7 @@ import { RefreshTokenKey } from '../../src/tokens/refresh-tokens/refresh-token-k
 import { AuditEventsRepository } from '../../src/operations/audit/audit-events.repository';
 import { TokenFamily } from '../../src/tokens/refresh-tokens/token-family.entity';
 import { TokenPurgeJob } from '../../src/tokens/token-purge.job';
+import { FreshStore, freshStore } from '../support/fresh-store';
 import { createTestApp, databases, TestApp } from '../support/test-app';
 import { createParty, introspect, jwtPayload, Party, refresh } from '../support/token-helpers';
 
@@ -34,33 +31,19 @@ interface OldFamily {
  * table receives nothing more and drains as the families end.
  */
 describe.each(databases)('upgrading a store with old-form refresh token families on %s', (name, baseDatabaseUrl) => {
-  let dir: string;
+  let store: FreshStore;
   let databaseUrl: string;
-  let schema: string | undefined;
   let app: TestApp | undefined;
   const clock = new FixedClock();
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'upgrade-'));
-    if (name === 'sqlite') {
-      databaseUrl = `sqlite:${join(dir, 'auth.sqlite')}`;
-    } else {
-      schema = `upgrade_${randomBytes(6).toString('hex')}`;
-      const url = new URL(baseDatabaseUrl);
-      url.searchParams.set('schema', schema);
-      databaseUrl = url.toString();
-    }
+    store = freshStore(name, baseDatabaseUrl, 'upgrade');
+    databaseUrl = store.databaseUrl;
   });
 
   afterAll(async () => {
     await app?.close();
-    rmSync(dir, { recursive: true, force: true });
-    if (schema) {
-      const client = new PgClient({ connectionString: baseDatabaseUrl });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
-    }
+    await store.remove();
   });
 
   /** Takes the store back to the schema before the upgrade and writes old-form families into it. */

@@ -1,12 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { AuthorizationCode } from '../../authorization/authorization-code.entity';
+import { IsNull, Repository } from 'typeorm';
+import { AuthorizationCode } from './authorization-code.entity';
 
-/** The token endpoint's side of authorization codes: look one up, redeem it once, purge. */
+/**
+ * The `authorization_codes` table: a code is inserted when the authorize endpoint issues it,
+ * looked up and redeemed once by the token endpoint, discarded unredeemed when its session
+ * ends, and purged after expiry.
+ */
 @Injectable()
 export class AuthorizationCodesRepository {
   constructor(@InjectRepository(AuthorizationCode) private readonly codes: Repository<AuthorizationCode>) {}
+
+  async insert(code: AuthorizationCode): Promise<void> {
+    await this.codes.insert(code);
+  }
+
+  /** Deletes the codes of session `sid` not redeemed yet. */
+  async discardUnredeemedOfSession(sid: string): Promise<void> {
+    await this.codes.delete({ sessionId: sid, consumedAt: IsNull() });
+  }
+
+  /** Deletes the codes of user `userId` not redeemed yet. */
+  async discardUnredeemedOfUser(userId: string): Promise<void> {
+    await this.codes.delete({ userId, consumedAt: IsNull() });
+  }
 
   findByHash(codeHash: string): Promise<AuthorizationCode | null> {
     return this.codes.findOneBy({ codeHash });

@@ -1,12 +1,10 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { addSeconds, Clock } from '../../common/clock';
 import { RandomSource } from '../../common/crypto/random';
 import { PrivateKeySealer } from '../signing/private-key-sealer';
 import { KEY_ID_BYTES } from './refresh-token-codec';
-import { RefreshTokenKey } from './refresh-token-key.entity';
+import { RefreshTokenKeysRepository } from './refresh-token-keys.repository';
 
 export interface MacKey {
   readonly kid: string;
@@ -33,7 +31,7 @@ export class RefreshTokenKeyRing implements OnModuleInit, OnApplicationShutdown 
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @InjectRepository(RefreshTokenKey) private readonly rows: Repository<RefreshTokenKey>,
+    private readonly rows: RefreshTokenKeysRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly random: RandomSource,
@@ -82,7 +80,7 @@ export class RefreshTokenKeyRing implements OnModuleInit, OnApplicationShutdown 
   async rotate(): Promise<{ kid: string; created_at: number }> {
     const now = this.clock.now();
     const expiresAt = addSeconds(now, this.config.refreshTokenAbsoluteTtlSeconds + this.config.clockSkewSeconds);
-    await this.rows.update({ retiredAt: IsNull() }, { retiredAt: now, expiresAt });
+    await this.rows.retireActive(now, expiresAt);
     const kid = await this.addKey();
     this.logger.log({ msg: 'refresh token key rotated', kid });
     return { kid, created_at: Math.floor(now.getTime() / 1000) };
@@ -94,9 +92,9 @@ export class RefreshTokenKeyRing implements OnModuleInit, OnApplicationShutdown 
    * plain value, so instances starting together agree.
    */
   private async sealPlainKeys(): Promise<void> {
-    const plain = (await this.rows.find()).filter((row) => this.sealer.needsSealing(row.secret));
+    const plain = (await this.rows.all()).filter((row) => this.sealer.needsSealing(row.secret));
     for (const row of plain) {
-      await this.rows.update({ kid: row.kid, secret: row.secret }, { secret: await this.sealer.seal(row.secret) });
+      await this.rows.replaceSecret(row.kid, row.secret, await this.sealer.seal(row.secret));
     }
     if (plain.length > 0) this.logger.log({ msg: 'plain refresh token keys encrypted with KEY_ENCRYPTION_KEY', count: plain.length });
   }
@@ -105,7 +103,7 @@ export class RefreshTokenKeyRing implements OnModuleInit, OnApplicationShutdown 
   async reload(): Promise<void> {
     this.lastReloadAt = Date.now();
     const now = this.clock.now().getTime();
-    const rows = (await this.rows.find({ order: { createdAt: 'DESC', kid: 'ASC' } })).filter(
+    const rows = (await this.rows.newestFirst()).filter(
       (row) => row.expiresAt === null || row.expiresAt.getTime() > now,
     );
     const keys = new Map<string, MacKey>();

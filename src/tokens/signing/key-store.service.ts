@@ -1,12 +1,11 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { KeyObject } from 'node:crypto';
 import { CryptoKey, JWK, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK } from 'jose';
-import { IsNull, Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { addSeconds, Clock } from '../../common/clock';
 import { PrivateKeySealer } from './private-key-sealer';
 import { SigningKey } from './signing-key.entity';
+import { SigningKeysRepository } from './signing-keys.repository';
 
 export interface ActiveSigner {
   readonly kid: string;
@@ -44,7 +43,7 @@ export class KeyStoreService implements OnModuleInit, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @InjectRepository(SigningKey) private readonly keys: Repository<SigningKey>,
+    private readonly keys: SigningKeysRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {
@@ -99,7 +98,7 @@ export class KeyStoreService implements OnModuleInit, OnApplicationShutdown {
     const publicJwk = await exportJWK(pair.publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
     const retireUntil = addSeconds(now, this.config.accessTokenTtlSeconds + this.config.clockSkewSeconds);
-    await this.keys.update({ retiredAt: IsNull() }, { retiredAt: now, expiresAt: retireUntil });
+    await this.keys.retireActive(now, retireUntil);
     await this.keys.insert({
       kid,
       alg,
@@ -119,9 +118,9 @@ export class KeyStoreService implements OnModuleInit, OnApplicationShutdown {
    * Each update is conditional on the plain value, so instances starting together agree.
    */
   private async sealPlainKeys(): Promise<void> {
-    const plain = (await this.keys.find()).filter((row) => this.sealer.needsSealing(row.privateJwk));
+    const plain = (await this.keys.all()).filter((row) => this.sealer.needsSealing(row.privateJwk));
     for (const row of plain) {
-      await this.keys.update({ kid: row.kid, privateJwk: row.privateJwk }, { privateJwk: await this.sealer.seal(row.privateJwk) });
+      await this.keys.replacePrivateJwk(row.kid, row.privateJwk, await this.sealer.seal(row.privateJwk));
     }
     if (plain.length > 0) this.logger.log({ msg: 'plain private signing keys encrypted with KEY_ENCRYPTION_KEY', count: plain.length });
   }
@@ -130,7 +129,7 @@ export class KeyStoreService implements OnModuleInit, OnApplicationShutdown {
   async reload(): Promise<void> {
     this.lastReloadAt = Date.now();
     const now = this.clock.now().getTime();
-    const rows = (await this.keys.find({ order: { createdAt: 'DESC', kid: 'ASC' } })).filter(
+    const rows = (await this.keys.newestFirst()).filter(
       (row) => row.expiresAt === null || row.expiresAt.getTime() > now,
     );
     const verificationKeys = new Map<string, VerificationKey>();

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { TimeColumn } from '../database/columns';
+import { TimeColumn } from '../../database/columns';
 
 /**
  * An authorization code, stored only as its SHA-256. Written by the authorize endpoint,

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Not, Repository } from 'typeorm';
+import { User } from './user.entity';
+
+/** The `users` table. */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  /** A new row (not yet stored) with the entity's defaults. */
+  build(fields: Partial<User>): User {
+    return this.users.create(fields);
+  }
+
+  async insert(user: User): Promise<void> {
+    await this.users.insert(user);
+  }
+
+  async save(user: User): Promise<void> {
+    await this.users.save(user);
+  }
+
+  /** True when some user other than `exceptId` has this normalized email. */
+  emailTaken(emailNormalized: string, exceptId?: string): Promise<boolean> {
+    return this.users.existsBy(exceptId === undefined ? { emailNormalized } : { emailNormalized, id: Not(exceptId) });
+  }
+
+  /** A page of users, oldest first. */
+  async page(offset: number, limit: number): Promise<{ items: User[]; total: number }> {
+    const [items, total] = await this.users.findAndCount({ order: { createdAt: 'ASC', id: 'ASC' }, skip: offset, take: limit });
+    return { items, total };
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  findByEmail(emailNormalized: string): Promise<User | null> {
+    return this.users.findOneBy({ emailNormalized });
+  }
+
+  /** True when a user was deleted. */
+  async delete(id: string): Promise<boolean> {
+    const result = await this.users.delete({ id });
+    return (result.affected ?? 0) > 0;
+  }
+}
