@@ -11,7 +11,6 @@ import { AuthorizationCodesRepository } from './grants/authorization-codes.repos
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { GRANT_HANDLERS, grantHandlerMap } from './grants/grant-handler';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
-import { DenialsRepository } from './introspection/denials.repository';
 import { IntrospectionController } from './introspection/introspection.controller';
 import { IntrospectionService } from './introspection/introspection.service';
 import { RefreshToken } from './refresh-tokens/refresh-token.entity';
@@ -53,7 +52,6 @@ import { TokenPurgeJob } from './token-purge.job';
     TokenFamiliesRepository,
     TokenFamiliesService,
     AuthorizationCodesRepository,
-    DenialsRepository,
     AuthorizationCodeGrant,
     RefreshTokenGrant,
     ClientCredentialsGrant,
