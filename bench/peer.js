@@ -5,7 +5,12 @@
 // tokens for the API resource (resource indicators); its default in-memory storage; its
 // development sign-in and consent pages for the code flow.
 //
-// Env: PORT, BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, BENCH_REDIRECT_URI.
+// With BENCH_PEER_OFFLINE=1 (the `peer-offline` target), refresh tokens come from a grant
+// with `offline_access` (asked with `prompt=consent`, as oidc-provider requires): they do not
+// expire with the sign-in session, oidc-provider's lightest rotation path. Without it they
+// are bound to the session, as ours are for a grant without `offline_access`.
+//
+// Env: PORT, BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, BENCH_REDIRECT_URI, BENCH_PEER_OFFLINE.
 // The client `<BENCH_CLIENT_ID>-opaque` (same secret) gets opaque access tokens: oidc-provider
 // introspects only the tokens it stores, and it does not store JWT access tokens.
 const http = require('node:http');
@@ -17,6 +22,7 @@ const resource = `${issuer}/api`;
 const clientId = process.env.BENCH_CLIENT_ID || 'bench';
 const clientSecret = process.env.BENCH_CLIENT_SECRET || 'bench-secret';
 const redirectUri = process.env.BENCH_REDIRECT_URI || 'http://127.0.0.1/callback';
+const offline = process.env.BENCH_PEER_OFFLINE === '1';
 const scopes = 'notes:read notes:write';
 
 (async () => {
@@ -31,16 +37,17 @@ const scopes = 'notes:read notes:write';
     redirect_uris: [redirectUri],
     token_endpoint_auth_method: 'client_secret_basic',
     id_token_signed_response_alg: 'ES256',
-    scope: scopes,
+    scope: offline ? `${scopes} offline_access` : scopes,
   });
   const provider = new Provider(issuer, {
     clients: [clientMetadata(clientId), clientMetadata(`${clientId}-opaque`)],
     jwks: { keys: [signingKey] },
-    scopes: scopes.split(' '),
+    scopes: offline ? [...scopes.split(' '), 'offline_access'] : scopes.split(' '),
     pkce: { required: () => true },
     rotateRefreshToken: true,
-    // Ours issues a refresh token with every code to a client allowed the grant.
-    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // Ours issues a refresh token with every code to a client allowed the grant; offline,
+    // oidc-provider's default: only for a grant with `offline_access`.
+    ...(offline ? {} : { issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token') }),
     findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
     ttl: { AccessToken: 600, ClientCredentials: 600, AuthorizationCode: 60, RefreshToken: 1209600 },
     features: {

@@ -6,6 +6,7 @@ const COLUMNS = [
   ['ours_sqlite', 'ours (sqlite)'],
   ['ceiling', 'ceiling'],
   ['peer', 'peer'],
+  ['peer_offline', 'peer (offline)'],
   ['ours_postgres', 'ours (pg)'],
   ['ours_postgres_x2', 'ours (pg, 2 inst.)'],
 ];
@@ -20,6 +21,7 @@ function ratios(results, scenario) {
   return {
     oursToCeiling: ratio(rate(ours), rate(results.ceiling?.[scenario])),
     oursToPeer: ratio(rate(ours), rate(results.peer?.[scenario])),
+    oursToPeerOffline: ratio(rate(ours), rate(results.peer_offline?.[scenario])),
     postgresToPeer: ratio(rate(results.ours_postgres?.[scenario]), rate(results.peer?.[scenario])),
     p99ToCeiling: ours?.supported && results.ceiling?.[scenario]?.supported
       ? ratio(ours.p99Ms, results.ceiling[scenario].p99Ms) : undefined,
@@ -37,6 +39,9 @@ function evaluateTargets(results, scenarioNames) {
   add('verify', 'p99 <= 2x ceiling', r('verify').p99ToCeiling, r('verify').p99ToCeiling <= 2);
   add('client_credentials', 'req/s >= 1.5x peer', r('client_credentials').oursToPeer, r('client_credentials').oursToPeer >= 1.5);
   add('refresh', 'sqlite req/s >= 1.0x peer', r('refresh').oursToPeer, r('refresh').oursToPeer >= 1.0);
+  if (results.peer_offline) {
+    add('refresh', 'sqlite req/s >= 1.0x peer (offline)', r('refresh').oursToPeerOffline, r('refresh').oursToPeerOffline >= 1.0);
+  }
   if (results.ours_postgres) {
     add('refresh', 'PostgreSQL req/s >= 0.5x peer', r('refresh').postgresToPeer, r('refresh').postgresToPeer >= 0.5);
   }
@@ -51,7 +56,7 @@ function evaluateTargets(results, scenarioNames) {
       met: ours.every(healthy),
     });
     const peak = Math.max(...ours.map((f) => f.peakRssMb));
-    targets.push({ scenario: 'every', goal: 'server RSS <= 300 MB', value: peak, met: peak <= 300 });
+    targets.push({ scenario: 'every', goal: 'server RSS <= 200 MB', value: peak, met: peak <= 200 });
   }
   return targets;
 }
@@ -71,7 +76,7 @@ function cell(figures) {
 function table(results, scenarioNames) {
   const columns = COLUMNS.filter(([key]) => results[key]);
   const lines = [];
-  const header = ['scenario'.padEnd(18), ...columns.map(([, title]) => pad(title, 22)), pad('ours/ceil', 10), pad('ours/peer', 10)];
+  const header = ['scenario'.padEnd(18), ...columns.map(([, title]) => pad(title, 22)), pad('ours/ceil', 10), pad('ours/peer', 10), pad('ours/p-off', 10)];
   lines.push(header.join(' '));
   lines.push('-'.repeat(header.join(' ').length));
   for (const scenario of scenarioNames) {
@@ -81,6 +86,7 @@ function table(results, scenarioNames) {
       ...columns.map(([key]) => pad(cell(results[key][scenario]), 22)),
       pad(r.oursToCeiling ?? '-', 10),
       pad(r.oursToPeer ?? '-', 10),
+      pad(r.oursToPeerOffline ?? '-', 10),
     ].join(' '));
   }
   lines.push('');
@@ -95,7 +101,7 @@ function table(results, scenarioNames) {
     ].join(' '));
   }
   lines.push('');
-  lines.push('server CPU time (user+system, all threads) per request, per full flow for code_flow; ratio ours/ceiling, ours/peer');
+  lines.push('server CPU time (user+system, all threads) per request, per full flow for code_flow; ratio ours/ceiling, ours/peer, ours/peer (offline)');
   for (const scenario of scenarioNames) {
     const cost = (key) => (results[key]?.[scenario]?.supported ? results[key][scenario].cpuMsPerUnit : undefined);
     lines.push([
@@ -103,6 +109,7 @@ function table(results, scenarioNames) {
       ...columns.map(([key]) => pad(cost(key) === undefined ? (results[key][scenario] ? 'n/a' : '') : `${cost(key)} ms`, 22)),
       pad(ratio(cost('ours_sqlite'), cost('ceiling')) ?? '-', 10),
       pad(ratio(cost('ours_sqlite'), cost('peer')) ?? '-', 10),
+      pad(ratio(cost('ours_sqlite'), cost('peer_offline')) ?? '-', 10),
     ].join(' '));
   }
   return lines.join('\n');
@@ -127,12 +134,12 @@ function markdown(document) {
   const fmt = (f) => (!f ? '' : !f.supported ? 'n/a'
     : `${Math.round(rate(f)).toLocaleString('en')}${f.flowsPerSec !== undefined ? ' flows/s' : ''} · ${f.p50Ms}/${f.p99Ms} ms · ${f.cpuMsPerUnit} ms CPU · ${Math.round(f.peakRssMb)} MB`);
   const lines = [
-    `| scenario | ${columns.map(([, title]) => title).join(' | ')} | ours / ceiling | ours / peer |`,
-    `|---|${columns.map(() => '---').join('|')}|---|---|`,
+    `| scenario | ${columns.map(([, title]) => title).join(' | ')} | ours / ceiling | ours / peer | ours / peer (offline) |`,
+    `|---|${columns.map(() => '---').join('|')}|---|---|---|`,
   ];
   for (const name of scenarioNames) {
     const r = ratios(results, name);
-    lines.push(`| \`${name}\` | ${columns.map(([key]) => fmt(results[key][name])).join(' | ')} | ${r.oursToCeiling ?? '–'} | ${r.oursToPeer ?? '–'} |`);
+    lines.push(`| \`${name}\` | ${columns.map(([key]) => fmt(results[key][name])).join(' | ')} | ${r.oursToCeiling ?? '–'} | ${r.oursToPeer ?? '–'} | ${r.oursToPeerOffline ?? '–'} |`);
   }
   lines.push('', '| target | goal | this run | met |', '|---|---|---|---|');
   for (const t of targets) lines.push(`| \`${t.scenario}\` | ${t.goal} | ${t.value ?? '–'} | ${t.met === undefined ? '–' : t.met ? 'yes' : '**no**'} |`);

@@ -12,7 +12,6 @@ import { AuthorizationCodes } from './grants/authorization-codes.service';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { GRANT_HANDLERS, grantHandlerMap } from './grants/grant-handler';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
-import { DenialsRepository } from './introspection/denials.repository';
 import { IntrospectionController } from './introspection/introspection.controller';
 import { IntrospectionService } from './introspection/introspection.service';
 import { RefreshToken } from './refresh-tokens/refresh-token.entity';
@@ -59,7 +58,6 @@ import { TokenPurgeJob } from './token-purge.job';
     TokenFamiliesService,
     AuthorizationCodesRepository,
     AuthorizationCodes,
-    DenialsRepository,
     AuthorizationCodeGrant,
     RefreshTokenGrant,
     ClientCredentialsGrant,

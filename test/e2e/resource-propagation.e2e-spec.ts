@@ -2,7 +2,7 @@ import { Client as PgClient } from 'pg';
 import { DenyListService } from '../../src/revocation-log/deny-list.service';
 import { RevocationLogService } from '../../src/revocation-log/revocation-log.service';
 import { mintAccessToken } from '../support/access-tokens';
-import { createParty, refresh, signInAndExchange } from '../support/token-helpers';
+import { createParty, introspect, refresh, signInAndExchange } from '../support/token-helpers';
 import { TestApp } from '../support/test-app';
 import { PERCENTILE_SAMPLES, percentiles, staggeredSamples, timeUntilRefused } from '../support/timing';
 import { sharedStores, startTwoInstances, stopTwoInstances } from '../support/two-instances';
@@ -57,6 +57,22 @@ describe.each(stores)('revocation propagation between instances on %s', (name, d
     const meOnB = async () => (await b.http().get('/api/me').set('Authorization', `Bearer ${token}`)).status;
     const { status, elapsedMs } = await timeUntilRefused(replayOnA, meOnB);
     expect(status).toBe(401);
+    expect(elapsedMs).toBeLessThan(1000);
+  });
+
+  it('answers inactive at introspection on B, within one second, for the family of a refresh token replayed on A', async () => {
+    const party = await createParty(a);
+    const first = await signInAndExchange(a, party, 'notes:read');
+    const rotated = await refresh(a, party.client, first.refresh_token!);
+    expect(rotated.status).toBe(200);
+    const token = rotated.body.access_token as string;
+    expect(await introspect(b, party.client, token)).toMatchObject({ active: true });
+    const replayOnA = async () => expect((await refresh(a, party.client, first.refresh_token!)).body.error).toBe('invalid_grant');
+    // Introspection answers from B's deny set, as its guards do: 401 stands for `active: false`.
+    const introspectOnB = async () => ((await introspect(b, party.client, token)).active === false ? 401 : 200);
+    const { status, elapsedMs } = await timeUntilRefused(replayOnA, introspectOnB);
+    expect(status).toBe(401);
+    expect(await introspect(b, party.client, token)).toEqual({ active: false });
     expect(elapsedMs).toBeLessThan(1000);
   });
 

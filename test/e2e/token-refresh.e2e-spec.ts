@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import { FixedClock } from '../../src/common/clock';
 import { AuditEventsRepository } from '../../src/operations/audit/audit-events.repository';
 import { TokenFamiliesRepository } from '../../src/tokens/refresh-tokens/token-families.repository';
+import { StatementCounter } from '../support/statement-counter';
 import { basicAuth, createParty, introspect, jwtPayload, Party, refresh, signInAndExchange, TokenSet } from '../support/token-helpers';
 import { createTestApp, databases, TestApp } from '../support/test-app';
 
@@ -120,19 +120,14 @@ describe.each(databases)('refresh tokens on %s', (_name, databaseUrl) => {
 
     it('rotates with one read of the family by primary key and one conditional update, and writes nothing else', async () => {
       const first = await signInAndExchange(app, party);
-      const store = app.get(DataSource);
-      const statements: string[] = [];
-      const logger = store.logger;
-      const original = logger.logQuery.bind(logger);
-      logger.logQuery = (query, parameters, runner) => {
-        statements.push(query.replace(/\s+/g, ' ').trim());
-        return original(query, parameters, runner);
-      };
+      // Counted at the drivers, prepared statements included.
+      const counter = StatementCounter.start(app.app.getHttpServer());
       try {
         expect((await refresh(app, party.client, first.refresh_token!)).status).toBe(200);
       } finally {
-        logger.logQuery = original;
+        counter.stop();
       }
+      const statements = counter.inRequests();
       const tokenTables = statements.filter((sql) => /token_families|refresh_tokens/.test(sql));
       expect(tokenTables).toEqual([
         expect.stringMatching(/^SELECT .* FROM token_families f WHERE f\.id = (\?|\$1)$/),
