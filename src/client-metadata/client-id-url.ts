@@ -27,3 +27,21 @@ export function clientIdUrlProblem(clientId: string, allowHttp: boolean): string
   if (/\/\.\.?(\/|$)/.test(clientId.slice(url.origin.length))) return 'must not contain . or .. path segments';
   return undefined;
 }
+
+/** True when `entries` (`host` or `host:port`, lower case) name the URL's host; a bare host matches any port. */
+export function hostListed(url: URL, entries: readonly string[]): boolean {
+  const hostname = url.hostname.toLowerCase();
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return entries.some((entry) => entry === hostname || entry === `${hostname}:${port}`);
+}
+
+/**
+ * Why the operator's host lists refuse a URL the server would fetch for a metadata-document
+ * client, or undefined: the deny list (CLIENT_ID_METADATA_DENY_HOSTS) always applies; the
+ * allow list (CLIENT_ID_METADATA_HOSTS), when set, only to the document itself.
+ */
+export function hostListProblem(url: URL, lists: { allowedHosts: readonly string[]; deniedHosts: readonly string[] }, isDocument: boolean): string | undefined {
+  if (hostListed(url, lists.deniedHosts)) return 'the host is on CLIENT_ID_METADATA_DENY_HOSTS';
+  if (isDocument && lists.allowedHosts.length > 0 && !hostListed(url, lists.allowedHosts)) return 'the host is not on CLIENT_ID_METADATA_HOSTS';
+  return undefined;
+}

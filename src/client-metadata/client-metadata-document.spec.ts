@@ -1,4 +1,4 @@
-import { clientIdUrlProblem } from './client-id-url';
+import { clientIdUrlProblem, hostListProblem } from './client-id-url';
 import { clientFromDocument } from './client-metadata-document';
 import { cacheSeconds } from './client-metadata.resolver';
 
@@ -21,6 +21,20 @@ describe('clientIdUrlProblem', () => {
 
   it('accepts plain http only with the development switch', () => {
     expect(clientIdUrlProblem('http://127.0.0.1:8080/client.json', true)).toBeUndefined();
+  });
+});
+
+describe('hostListProblem', () => {
+  const lists = (allowedHosts: string[], deniedHosts: string[]) => ({ allowedHosts, deniedHosts });
+  it('refuses a denied host on any port, or a denied host:port on that port only', () => {
+    expect(hostListProblem(new URL('https://agent.example:8443/c.json'), lists([], ['agent.example']), true)).toMatch(/DENY_HOSTS/);
+    expect(hostListProblem(new URL('https://agent.example/c.json'), lists([], ['agent.example:443']), false)).toMatch(/DENY_HOSTS/);
+    expect(hostListProblem(new URL('https://agent.example:8443/c.json'), lists([], ['agent.example:443']), true)).toBeUndefined();
+  });
+  it('lets the deny list win over the allow list, which applies to documents only', () => {
+    expect(hostListProblem(new URL('https://agent.example/c.json'), lists(['agent.example'], ['agent.example']), true)).toMatch(/DENY_HOSTS/);
+    expect(hostListProblem(new URL('https://keys.example/jwks'), lists(['agent.example'], []), true)).toMatch(/not on CLIENT_ID_METADATA_HOSTS/);
+    expect(hostListProblem(new URL('https://keys.example/jwks'), lists(['agent.example'], []), false)).toBeUndefined();
   });
 });
 

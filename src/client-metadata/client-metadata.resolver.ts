@@ -3,7 +3,7 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import type { Client } from '../clients/client.entity';
 import { ResourceRegistry } from '../resources/resource-registry';
-import { clientIdUrlProblem } from './client-id-url';
+import { clientIdUrlProblem, hostListProblem } from './client-id-url';
 import { clientFromDocument, InvalidDocument } from './client-metadata-document';
 import { FetchRefused, GuardedFetch } from './guarded-fetch';
 
@@ -56,14 +56,13 @@ export class ClientMetadataResolver {
   }
 
   private async load(clientId: string): Promise<Client | null> {
-    const { allowedHosts, allowHttpLoopback } = this.config.clientIdMetadata;
+    const { allowHttpLoopback } = this.config.clientIdMetadata;
     try {
       const problem = clientIdUrlProblem(clientId, allowHttpLoopback);
       if (problem) throw new InvalidDocument(`client_id ${problem}`);
       const url = new URL(clientId);
-      if (allowedHosts.length > 0 && !allowedHosts.includes(url.hostname.toLowerCase())) {
-        throw new InvalidDocument('the host is not on CLIENT_ID_METADATA_HOSTS');
-      }
+      const hostProblem = hostListProblem(url, this.config.clientIdMetadata, true);
+      if (hostProblem) throw new InvalidDocument(hostProblem);
       const fetched = await this.fetcher.json(url, { allowHttpLoopback });
       const now = this.clock.now();
       const client = clientFromDocument(clientId, fetched.body, (scope) => this.registry.isKnownScope(scope), this.registry.scopesSupported().join(' '), now);

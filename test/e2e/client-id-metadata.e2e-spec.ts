@@ -192,11 +192,14 @@ describe('Client ID Metadata Documents: refused addresses are never connected to
     ['a name resolving to loopback, switch off', {}, (port) => `https://metadata.test:${port}/client.json`],
     ['plain http, switch off', {}, (port) => `http://127.0.0.1:${port}/client.json`],
     ['a host off the allow-list', { CLIENT_ID_METADATA_ALLOW_HTTP_LOOPBACK: 'true', CLIENT_ID_METADATA_HOSTS: 'claude.ai' }, (port) => `http://127.0.0.1:${port}/client.json`],
+    ['a host on the deny list', { CLIENT_ID_METADATA_ALLOW_HTTP_LOOPBACK: 'true', CLIENT_ID_METADATA_DENY_HOSTS: 'claude.ai, 127.0.0.1' }, (port) => `http://127.0.0.1:${port}/client.json`],
+    ['a host:port on the deny list, though allowed', { CLIENT_ID_METADATA_ALLOW_HTTP_LOOPBACK: 'true', CLIENT_ID_METADATA_HOSTS: '127.0.0.1', CLIENT_ID_METADATA_DENY_HOSTS: '127.0.0.1:{port}' }, (port) => `http://127.0.0.1:${port}/client.json`],
     ['documents turned off', { CLIENT_ID_METADATA_ALLOW_HTTP_LOOPBACK: 'true', CLIENT_ID_METADATA_DOCUMENTS: 'off' }, (port) => `http://127.0.0.1:${port}/client.json`],
   ])('%s', async (_case, env, url) => {
     const listener = await connectionCounter();
     const app = await createTestApp({
-      env,
+      // `{port}` in a value stands for the listener's port.
+      env: Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value.replace('{port}', String(listener.port))])),
       override: (builder) => builder.overrideProvider(HostResolver).useValue(new FakeHostResolver({ 'metadata.test': ['127.0.0.1'] })),
     });
     try {
