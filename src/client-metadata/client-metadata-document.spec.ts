@@ -44,11 +44,20 @@ describe('clientFromDocument', () => {
     expect(client).toEqual(expect.objectContaining({ clientId: URL_ID, clientName: 'Claude (agent.example)', tokenEndpointAuthMethod: 'none', scope: 'openid notes:read' }));
   });
 
+  it('makes a private_key_jwt client of a document with jwks_uri', () => {
+    expect(build({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://agent.example/jwks' }).tokenEndpointAuthMethod).toBe('private_key_jwt');
+  });
+
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['another client_id', { client_id: 'https://other.example/client.json' }, /client_id must equal/],
     ['a secret', { client_secret: 'x' }, /client_secret must not appear/],
-    ['private_key_jwt', { token_endpoint_auth_method: 'private_key_jwt' }, /private_key_jwt is not supported/],
-    ['client_secret_basic', { token_endpoint_auth_method: 'client_secret_basic' }, /must be none/],
+    ['private_key_jwt without keys', { token_endpoint_auth_method: 'private_key_jwt' }, /exactly one of jwks and jwks_uri/],
+    ['private_key_jwt with both jwks and jwks_uri', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ kty: 'EC' }] }, jwks_uri: 'https://agent.example/jwks' }, /exactly one/],
+    ['a private key in jwks', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ kty: 'EC', d: 'secret' }] } }, /public keys/],
+    ['a symmetric key in jwks', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ kty: 'oct', k: 'secret' }] } }, /RSA, EC or OKP/],
+    ['a javascript: jwks_uri', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'javascript:alert(1)' }, /jwks_uri must be an https URL/],
+    ['keys without private_key_jwt', { jwks_uri: 'https://agent.example/jwks' }, /private_key_jwt only/],
+    ['client_secret_basic', { token_endpoint_auth_method: 'client_secret_basic' }, /must be none or private_key_jwt/],
     ['a javascript: redirect URI', { redirect_uris: ['javascript:alert(1)'] }, /redirect_uris/],
     ['client_credentials', { grant_types: ['client_credentials'] }, /grant_types/],
     ['an unknown scope', { scope: 'admin' }, /unknown scopes/],

@@ -5,11 +5,14 @@ import { AdminClientsController } from './admin-clients.controller';
 import { Client } from './client.entity';
 import { ClientAuthenticator } from './client-authenticator';
 import { ClientsService } from './clients.service';
+import { ClientAssertionJti } from './client-assertions/client-assertion-jti.entity';
+import { ClientAssertionJtisRepository } from './client-assertions/client-assertion-jtis.repository';
+import { ClientAssertions } from './client-assertions/client-assertions';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Client]), ClientMetadataModule],
+  imports: [TypeOrmModule.forFeature([Client, ClientAssertionJti]), ClientMetadataModule],
   controllers: [AdminClientsController],
-  providers: [ClientsService, ClientAuthenticator],
+  providers: [ClientsService, ClientAuthenticator, ClientAssertions, ClientAssertionJtisRepository],
   exports: [ClientsService, ClientAuthenticator],
 })
 export class ClientsModule {}

@@ -168,7 +168,7 @@ describe.each(databases)('Client ID Metadata Documents on %s', (_name, databaseU
     ['claims another client_id', (server) => server.document('/other.json', { client_id: 'https://claude.ai/client.json' })],
     ['lists a javascript: redirect URI', (server) => server.document('/script.json', { redirect_uris: ['javascript:alert(1)'] })],
     ['holds a client secret', (server) => server.document('/secret.json', { client_secret: 'shh', token_endpoint_auth_method: 'client_secret_post' })],
-    ['asks for private_key_jwt', (server) => server.document('/jwt.json', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://a.example/jwks' })],
+    ['asks for private_key_jwt without keys', (server) => server.document('/jwt.json', { token_endpoint_auth_method: 'private_key_jwt' })],
     ['has no redirect_uris', (server) => server.document('/none.json', { redirect_uris: [] })],
     ['is at 10.0.0.1', () => 'https://10.0.0.1/client.json'],
     ['is at 169.254.169.254', () => 'http://169.254.169.254/latest/meta-data'],
