@@ -1,5 +1,5 @@
-/** The longest `client_id` URL accepted: it is stored in the `client_id` columns of codes, consents and families. */
-export const MAX_CLIENT_ID_URL_LENGTH = 64;
+/** The longest `client_id` URL accepted: the width of the `client_id` columns of codes, consents and families. */
+export const MAX_CLIENT_ID_URL_LENGTH = 512;
 
 /** True when a `client_id` names a metadata document rather than a registered client. */
 export function looksLikeClientIdUrl(clientId: string): boolean {

@@ -12,7 +12,7 @@ describe('clientIdUrlProblem', () => {
     expect(clientIdUrlProblem(URL_ID, false)).toBeUndefined();
   });
 
-  it.each(['http://agent.example/client.json', 'https://agent.example', 'https://agent.example/', 'https://agent.example/a/../b', 'https://u:p@agent.example/c', 'https://agent.example/c#f', `https://agent.example/${'x'.repeat(64)}`])(
+  it.each(['http://agent.example/client.json', 'https://agent.example', 'https://agent.example/', 'https://agent.example/a/../b', 'https://u:p@agent.example/c', 'https://agent.example/c#f', `https://agent.example/${'x'.repeat(512)}`])(
     'refuses %s',
     (url) => {
       expect(clientIdUrlProblem(url, false)).toEqual(expect.any(String));

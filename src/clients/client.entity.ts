@@ -12,7 +12,7 @@ export type ClientOrigin = 'admin' | 'registration';
 @Entity({ name: 'clients' })
 @Index('idx_clients_created_at', ['createdAt']) // as the migration creates it, so migration:generate sees no change
 export class Client {
-  @PrimaryColumn('varchar', { name: 'client_id', length: 64 })
+  @PrimaryColumn('varchar', { name: 'client_id', length: 512 })
   clientId: string;
 
   @Column('varchar', { name: 'client_name', length: 200 })

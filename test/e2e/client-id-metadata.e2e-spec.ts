@@ -148,6 +148,27 @@ describe.each(databases)('Client ID Metadata Documents on %s', (_name, databaseU
     expect(afterReplay.body.error).toBe('invalid_grant');
   });
 
+  it('signs a user in to a client whose document URL is 300 characters long, and refreshes', async () => {
+    const clientId = documents.document(`/${'agents/'.repeat(37)}long.json`);
+    expect(clientId.length).toBeGreaterThanOrEqual(290);
+    const flow = await authorize(app, { client_id: clientId, redirect_uri: 'http://127.0.0.1:7777/callback', scope: 'notes:read', user });
+    expect(flow.code).toBeDefined();
+    const token = await app.http().post('/token').type('form').send({
+      grant_type: 'authorization_code',
+      code: flow.code!,
+      redirect_uri: 'http://127.0.0.1:7777/callback',
+      client_id: clientId,
+      code_verifier: flow.verifier,
+    });
+    expect(token.status).toBe(200);
+    const refreshed = await app.http().post('/token').type('form').send({ grant_type: 'refresh_token', refresh_token: token.body.refresh_token, client_id: clientId });
+    expect(refreshed.status).toBe(200);
+    // A second sign-in finds the stored consent of that client id: no consent page.
+    const again = await authorize(app, { client_id: clientId, redirect_uri: 'http://127.0.0.1:7777/callback', scope: 'notes:read', user, cookies: flow.cookies });
+    expect(again.code).toBeDefined();
+    expect(again.pages).toEqual([]);
+  });
+
   it('keeps a document as long as its Cache-Control allows, within bounds', async () => {
     const clientId = documents.document('/cached.json', {}, { 'Cache-Control': 'max-age=120' });
     const path = authorizationPath({ client_id: clientId, redirect_uri: 'http://127.0.0.1:7777/callback' }, { code_challenge: 'x'.repeat(43) });
