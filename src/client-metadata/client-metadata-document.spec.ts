@@ -44,6 +44,11 @@ describe('clientFromDocument', () => {
     expect(client).toEqual(expect.objectContaining({ clientId: URL_ID, clientName: 'Claude (agent.example)', tokenEndpointAuthMethod: 'none', scope: 'openid notes:read' }));
   });
 
+  it('takes the logout metadata of the document', () => {
+    const client = build({ post_logout_redirect_uris: ['https://agent.example/out'], backchannel_logout_uri: 'https://agent.example/bcl', backchannel_logout_session_required: true });
+    expect(client).toEqual(expect.objectContaining({ postLogoutRedirectUris: ['https://agent.example/out'], backchannelLogoutUri: 'https://agent.example/bcl', backchannelLogoutSessionRequired: true }));
+  });
+
   it('makes a private_key_jwt client of a document with jwks_uri', () => {
     expect(build({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://agent.example/jwks' }).tokenEndpointAuthMethod).toBe('private_key_jwt');
   });
@@ -58,6 +63,8 @@ describe('clientFromDocument', () => {
     ['a javascript: jwks_uri', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'javascript:alert(1)' }, /jwks_uri must be an https URL/],
     ['keys without private_key_jwt', { jwks_uri: 'https://agent.example/jwks' }, /private_key_jwt only/],
     ['client_secret_basic', { token_endpoint_auth_method: 'client_secret_basic' }, /must be none or private_key_jwt/],
+    ['a javascript: post_logout_redirect_uri', { post_logout_redirect_uris: ['javascript:alert(1)'] }, /post_logout_redirect_uris/],
+    ['a backchannel_logout_uri that is not http(s)', { backchannel_logout_uri: 'file:///etc/passwd' }, /backchannel_logout_uri/],
     ['a javascript: redirect URI', { redirect_uris: ['javascript:alert(1)'] }, /redirect_uris/],
     ['client_credentials', { grant_types: ['client_credentials'] }, /grant_types/],
     ['an unknown scope', { scope: 'admin' }, /unknown scopes/],

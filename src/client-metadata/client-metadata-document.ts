@@ -90,6 +90,21 @@ export function clientFromDocument(url: string, document: unknown, knownScope: (
     scope = fields.scope.split(' ').filter(Boolean).join(' ');
   }
 
+  const postLogoutRedirectUris = fields.post_logout_redirect_uris ?? [];
+  if (!Array.isArray(postLogoutRedirectUris) || postLogoutRedirectUris.length > MAX_REDIRECT_URIS) {
+    throw new InvalidDocument(`post_logout_redirect_uris must be an array of at most ${MAX_REDIRECT_URIS} URIs`);
+  }
+  for (const uri of postLogoutRedirectUris) {
+    const problem = typeof uri === 'string' ? redirectUriProblem(uri) : 'must be a string';
+    if (problem) throw new InvalidDocument(`post_logout_redirect_uris: ${String(uri).slice(0, 100)} ${problem}`);
+  }
+  const backchannelLogoutUri = fields.backchannel_logout_uri ?? null;
+  if (backchannelLogoutUri !== null && (typeof backchannelLogoutUri !== 'string' || backchannelLogoutUri.length > MAX_URI_LENGTH || !/^https?:\/\/[^#]+$/i.test(backchannelLogoutUri) || !URL.canParse(backchannelLogoutUri))) {
+    throw new InvalidDocument(`backchannel_logout_uri must be an https URL of at most ${MAX_URI_LENGTH} characters, without a fragment`);
+  }
+  const sessionRequired = fields.backchannel_logout_session_required ?? false;
+  if (typeof sessionRequired !== 'boolean') throw new InvalidDocument('backchannel_logout_session_required must be true or false');
+
   const host = new URL(url).host;
   const name = typeof fields.client_name === 'string' && fields.client_name.trim() ? fields.client_name.trim().slice(0, 100) : undefined;
   const optionalUri = (field: string) => (typeof fields[field] === 'string' ? (fields[field] as string) : null);
@@ -105,9 +120,10 @@ export function clientFromDocument(url: string, document: unknown, knownScope: (
     previousSecretHash: null,
     previousSecretExpiresAt: null,
     responseTypes: ['code'],
-    postLogoutRedirectUris: null,
-    backchannelLogoutUri: null,
-    backchannelLogoutSessionRequired: false,
+    postLogoutRedirectUris: postLogoutRedirectUris as string[],
+    // Delivered through the SSRF guard like every request made for a document's client.
+    backchannelLogoutUri: backchannelLogoutUri as string | null,
+    backchannelLogoutSessionRequired: sessionRequired,
     clientUri: optionalUri('client_uri'),
     logoUri: optionalUri('logo_uri'),
     policyUri: optionalUri('policy_uri'),
