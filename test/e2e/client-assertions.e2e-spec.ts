@@ -1,3 +1,4 @@
+import { createPrivateKeyJwtAuth } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -123,6 +124,16 @@ describe.each(databases)('private_key_jwt for metadata-document clients on %s', 
     expect(revoked.status).toBe(200);
     const after = await introspect({ token: token.body.access_token, client_assertion_type: JWT_BEARER, client_assertion: await assertion(byUri) });
     expect(after.body.active).toBe(false);
+  });
+
+  it('accepts the assertion the MCP SDK’s createPrivateKeyJwtAuth makes (aud: the issuer from discovery)', async () => {
+    const { body: metadata } = await app.http().get('/.well-known/oauth-authorization-server');
+    const addClientAuthentication = createPrivateKeyJwtAuth({ issuer: byUri, subject: byUri, privateKey: await exportJWK(rs256.privateKey), alg: 'RS256' });
+    const params = new URLSearchParams({ token: 'not-a-token' });
+    await addClientAuthentication(new Headers(), params, new URL(metadata.token_endpoint), metadata);
+    const res = await app.http().post('/introspect').type('form').send(params.toString());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ active: false });
   });
 
   it('accepts an assertion addressed to the token endpoint, verified with the document’s inline jwks', async () => {
