@@ -3,7 +3,7 @@ import { createTestApp, databases, TestApp } from '../support/test-app';
 
 const longId = `https://agent.example/${'a'.repeat(280)}.json`;
 
-/** The migration that widens every client_id column to 512 characters keeps the rows it finds, both ways. */
+/** The migration that widens every client_id column to 512 characters (a table rebuild on sqlite) keeps the rows it finds, both ways. */
 describe.each(databases)('the LongClientIds migration on %s', (_name, databaseUrl) => {
   let app: TestApp;
   let dataSource: DataSource;
@@ -27,15 +27,23 @@ describe.each(databases)('the LongClientIds migration on %s', (_name, databaseUr
     expect(await consents()).toEqual(['short-client-id']);
   });
 
-  it('stores a client id of 300 characters; on PostgreSQL every client_id column is 512 wide', async () => {
+  it('stores a client id of 300 characters; every client_id column is declared varchar(512), its indexes kept', async () => {
     await insertConsent(longId);
     expect(await consents()).toContain(longId);
-    if (dataSource.options.type !== 'postgres') return; // sqlite does not enforce a varchar length
     for (const table of ['clients', 'consents', 'authorization_requests', 'authorization_codes', 'token_families', 'security_events']) {
       const [column] = await dataSource.query(
-        `SELECT character_maximum_length AS length FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '${table}' AND column_name = 'client_id'`,
+        dataSource.options.type === 'postgres'
+          ? `SELECT 'varchar(' || character_maximum_length || ')' AS type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '${table}' AND column_name = 'client_id'`
+          : `SELECT type FROM pragma_table_info('${table}') WHERE name = 'client_id'`,
       );
-      expect(Number(column.length)).toBe(512);
+      expect(`${table}: ${column.type}`).toBe(`${table}: varchar(512)`);
     }
+    // The sqlite rebuild keeps the indexes on client_id.
+    const indexes = await dataSource.query(
+      dataSource.options.type === 'postgres'
+        ? "SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE 'idx_%_client_id'"
+        : "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%_client_id'",
+    );
+    expect(indexes.map((index: { name: string }) => index.name).sort()).toEqual(['idx_security_events_client_id', 'idx_token_families_client_id']);
   });
 });
