@@ -3,6 +3,8 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { CryptoKey, exportJWK, generateKeyPair, JWK, SignJWT } from 'jose';
+import { DataSource } from 'typeorm';
+import { MAX_ASSERTION_LIFETIME_SECONDS } from '../../src/clients/client-assertions/client-assertions';
 import { FixedClock } from '../../src/common/clock';
 import { authorize, createClient, createUser, TestUser } from '../support/authorize-flow';
 import { createTestApp, databases, TestApp } from '../support/test-app';
@@ -190,6 +192,20 @@ describe.each(databases)('private_key_jwt for metadata-document clients on %s', 
     const res = await introspect({ client_assertion_type: JWT_BEARER, client_assertion: await assertion(registered.client_id) });
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
+  });
+
+  // Last: it moves the clock past every assertion made so far.
+  it('forgets a jti once its assertion has expired: the rows are purged, the assertion stays refused', async () => {
+    const rows = async () => Number((await app.get(DataSource).query('SELECT COUNT(*) AS n FROM client_assertion_jtis'))[0].n);
+    const old = await assertion(inline);
+    expect((await introspect({ client_assertion_type: JWT_BEARER, client_assertion: old })).status).toBe(200);
+    expect(await rows()).toBeGreaterThan(1);
+    clock.advance(MAX_ASSERTION_LIFETIME_SECONDS + app.config.clockSkewSeconds + 61);
+    expect((await introspect({ client_assertion_type: JWT_BEARER, client_assertion: await assertion(inline) })).status).toBe(200);
+    expect(await rows()).toBe(1);
+    const replay = await introspect({ client_assertion_type: JWT_BEARER, client_assertion: old });
+    expect(replay.status).toBe(401);
+    expect(replay.body.error).toBe('invalid_client');
   });
 });
 
