@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { decodeJwt } from 'jose';
 import { Clock } from '../common/clock';
 import { OAuthError } from '../common/errors/oauth-error';
 import { textFormParameter } from '../common/form-parameters';
@@ -124,10 +125,12 @@ export function toAuthenticatedClient(client: Client): AuthenticatedClient {
   };
 }
 
-/** The client id a failed request named, if it named one readably: for counting its failures. */
+/** The client id a failed request named (or its assertion's `iss`), if readably: for counting its failures. */
 function claimedClientId(input: ClientCredentialsInput): string | undefined {
   try {
-    return parseBasic(input.authorization)?.clientId ?? textFormParameter(input.body, 'client_id');
+    const assertion = textFormParameter(input.body, 'client_assertion');
+    const issuer = assertion ? decodeJwt(assertion).iss : undefined;
+    return parseBasic(input.authorization)?.clientId ?? textFormParameter(input.body, 'client_id') ?? (typeof issuer === 'string' ? issuer : undefined);
   } catch {
     return undefined;
   }
