@@ -13,7 +13,7 @@ export class AuthorizationRequest {
   @PrimaryColumn('varchar', { name: 'id_hash', length: 64 })
   idHash: string;
 
-  @Column('varchar', { name: 'client_id', length: 64 })
+  @Column('varchar', { name: 'client_id', length: 512 })
   clientId: string;
 
   @Column('text', { name: 'redirect_uri' })

@@ -7,7 +7,7 @@ export class Consent {
   @PrimaryColumn('varchar', { name: 'user_id', length: 64 })
   userId: string;
 
-  @PrimaryColumn('varchar', { name: 'client_id', length: 64 })
+  @PrimaryColumn('varchar', { name: 'client_id', length: 512 })
   clientId: string;
 
   @PrimaryColumn('varchar', { name: 'scope', length: 200 })

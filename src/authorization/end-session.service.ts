@@ -44,7 +44,7 @@ export class EndSessionService {
       postLogoutRedirectUri: parameter(params, 'post_logout_redirect_uri'),
       state: parameter(params, 'state'),
     };
-    const client = target.clientId ? await this.clients.findById(target.clientId) : null;
+    const client = target.clientId ? await this.clients.findUsable(target.clientId) : null;
     const signedIn = await this.sessions.signedIn(browser);
     // A hint about this browser's user ends the session at once; one about someone else asks first.
     if (signedIn && !(hint && hint.sub === signedIn.user.id)) {
@@ -72,7 +72,7 @@ export class EndSessionService {
       postLogoutRedirectUri: parameter(body, 'post_logout_redirect_uri'),
       state: parameter(body, 'state'),
     };
-    const client = target.clientId ? await this.clients.findById(target.clientId) : null;
+    const client = target.clientId ? await this.clients.findUsable(target.clientId) : null;
     const signedIn = await this.sessions.signedIn(browser);
     if (signedIn) await this.ender.end(signedIn.session, 'logout');
     return { ...this.finish(client, target), signedOut: true };

@@ -3,8 +3,8 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import type { Client } from '../clients/client.entity';
 import { ResourceRegistry } from '../resources/resource-registry';
-import { clientIdUrlProblem } from './client-id-url';
-import { clientFromDocument, InvalidDocument } from './client-metadata-document';
+import { clientIdUrlProblem, hostListProblem } from './client-id-url';
+import { ClientKeySource, clientFromDocument, documentKeySource, InvalidDocument } from './client-metadata-document';
 import { FetchRefused, GuardedFetch } from './guarded-fetch';
 
 /** Cache-Control is honoured within these bounds: often enough to see changes, rarely enough not to be a relay. */
@@ -33,6 +33,8 @@ export class ClientMetadataResolver {
   private readonly cache = new Map<string, { client: Client; expiresAt: number }>();
   /** One fetch per URL at a time, however many requests name it. */
   private readonly inFlight = new Map<string, Promise<Client | null>>();
+  /** The key source of each `private_key_jwt` client this resolver made, for as long as the client object lives. */
+  private readonly keySources = new WeakMap<Client, ClientKeySource>();
 
   constructor(
     private readonly config: AppConfig,
@@ -56,17 +58,17 @@ export class ClientMetadataResolver {
   }
 
   private async load(clientId: string): Promise<Client | null> {
-    const { allowedHosts, allowHttpLoopback } = this.config.clientIdMetadata;
+    const { allowHttpLoopback } = this.config.clientIdMetadata;
     try {
       const problem = clientIdUrlProblem(clientId, allowHttpLoopback);
       if (problem) throw new InvalidDocument(`client_id ${problem}`);
       const url = new URL(clientId);
-      if (allowedHosts.length > 0 && !allowedHosts.includes(url.hostname.toLowerCase())) {
-        throw new InvalidDocument('the host is not on CLIENT_ID_METADATA_HOSTS');
-      }
+      const hostProblem = hostListProblem(url, this.config.clientIdMetadata, true);
+      if (hostProblem) throw new InvalidDocument(hostProblem);
       const fetched = await this.fetcher.json(url, { allowHttpLoopback });
       const now = this.clock.now();
       const client = clientFromDocument(clientId, fetched.body, (scope) => this.registry.isKnownScope(scope), this.registry.scopesSupported().join(' '), now);
+      if (client.tokenEndpointAuthMethod === 'private_key_jwt') this.keySources.set(client, documentKeySource(fetched.body as Record<string, unknown>));
       this.remember(clientId, client, now.getTime() + cacheSeconds(fetched.cacheControl) * 1000);
       return client;
     } catch (error) {
@@ -75,6 +77,11 @@ export class ClientMetadataResolver {
       this.logger.warn({ clientId: clientId.slice(0, 200), reason: error.message }, 'client metadata document refused');
       return null;
     }
+  }
+
+  /** Where the public keys of a `private_key_jwt` client returned by `resolve` are; undefined for any other client. */
+  keySourceOf(client: Client): ClientKeySource | undefined {
+    return this.keySources.get(client);
   }
 
   private remember(clientId: string, client: Client, expiresAt: number): void {

@@ -44,6 +44,44 @@ export class GuardedFetch {
     return this.get(url, address);
   }
 
+  /**
+   * POSTs a form to `url` through the same guard (resolved and checked address, no redirects
+   * followed, `timeoutMs` for the whole exchange) and answers the status; the body is discarded.
+   */
+  async postForm(url: URL, form: Record<string, string>, policy: FetchPolicy, timeoutMs: number): Promise<number> {
+    const address = await this.checkedAddress(url, policy);
+    const body = new URLSearchParams(form).toString();
+    const secure = url.protocol === 'https:';
+    const request = (secure ? https : http).request({
+      host: address,
+      port: url.port || (secure ? 443 : 80),
+      path: `${url.pathname}${url.search}`,
+      method: 'POST',
+      headers: { Host: url.host, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) },
+      ...(secure ? { servername: isIP(url.hostname) ? undefined : url.hostname } : {}),
+      ...(secure && this.limits.extraCertificates.length > 0 ? { ca: [...rootCertificates, ...this.limits.extraCertificates] } : {}),
+      agent: false,
+      timeout: timeoutMs,
+    });
+    return new Promise<number>((resolve, reject) => {
+      const fail = (reason: string) => {
+        request.destroy();
+        reject(new FetchRefused(reason));
+      };
+      const deadline = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
+      request.on('timeout', () => fail(`no answer within ${timeoutMs} ms`));
+      request.on('error', () => fail('the request could not be sent'));
+      request.on('close', () => clearTimeout(deadline));
+      request.on('response', (response: IncomingMessage) => {
+        clearTimeout(deadline);
+        response.resume();
+        request.destroy();
+        resolve(response.statusCode ?? 0);
+      });
+      request.end(body);
+    });
+  }
+
   private async checkedAddress(url: URL, policy: FetchPolicy): Promise<string> {
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowHttpLoopback)) {
       throw new FetchRefused('the URL must use https');

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { decodeJwt } from 'jose';
 import { Clock } from '../common/clock';
 import { OAuthError } from '../common/errors/oauth-error';
 import { textFormParameter } from '../common/form-parameters';
@@ -9,6 +10,7 @@ import type { AuthenticatedClient } from './authenticated-client';
 import type { Client } from './client.entity';
 import { clientSecretMatches } from './client-secrets';
 import { ClientsService } from './clients.service';
+import { ClientAssertions } from './client-assertions/client-assertions';
 
 /** The parts of a request that carry client credentials. */
 export interface ClientCredentialsInput {
@@ -22,7 +24,8 @@ const BAD_CLIENT = 'client authentication failed';
 
 /**
  * Resolves exactly one client authentication method (RFC 6749 §2.3): `client_secret_basic`,
- * `client_secret_post`, or `none` for a public client; anything else is `invalid_client`.
+ * `client_secret_post`, `none` for a public client, or `private_key_jwt` (RFC 7523) for a
+ * client named by a metadata document; anything else is `invalid_client`.
  * Unknown client and wrong secret get the same answer: no oracle.
  */
 @Injectable()
@@ -32,6 +35,7 @@ export class ClientAuthenticator {
     private readonly clock: Clock,
     private readonly throttle: CredentialThrottle,
     private readonly metrics: Metrics,
+    private readonly assertions: ClientAssertions,
   ) {}
 
   /**
@@ -72,6 +76,13 @@ export class ClientAuthenticator {
       throw new OAuthError('invalid_request', 'client_id in the body differs from the authenticated client');
     }
 
+    const assertionType = textFormParameter(input.body, 'client_assertion_type');
+    const assertion = textFormParameter(input.body, 'client_assertion');
+    if (assertionType !== undefined || assertion !== undefined) {
+      if (basic || bodySecret !== undefined) throw new OAuthError('invalid_request', 'use exactly one client authentication method');
+      return this.authenticateByAssertion(assertionType, assertion, bodyId);
+    }
+
     const method = basic ? 'client_secret_basic' : bodySecret !== undefined ? 'client_secret_post' : 'none';
     const clientId = basic?.clientId ?? bodyId;
     if (!clientId) throw new OAuthError('invalid_client', 'client authentication is required');
@@ -88,6 +99,18 @@ export class ClientAuthenticator {
     }
     return toAuthenticatedClient(client);
   }
+
+  /** `private_key_jwt`: the assertion names the client (`client_id` in the body is optional, and must agree). */
+  private async authenticateByAssertion(assertionType: string | undefined, assertion: string | undefined, bodyId: string | undefined): Promise<AuthenticatedClient> {
+    const clientId = this.assertions.claimedClientId(assertionType, assertion);
+    if (bodyId !== undefined && bodyId !== clientId) throw new OAuthError('invalid_client', BAD_CLIENT, 'client_id differs from the assertion issuer');
+    const client = await this.clients.findForAuthentication(clientId);
+    if (!client || client.tokenEndpointAuthMethod !== 'private_key_jwt') {
+      throw new OAuthError('invalid_client', BAD_CLIENT, `client ${clientId.slice(0, 200)}: unknown, or not registered for private_key_jwt`);
+    }
+    await this.assertions.verify(client, assertion!);
+    return toAuthenticatedClient(client);
+  }
 }
 
 export function toAuthenticatedClient(client: Client): AuthenticatedClient {
@@ -102,10 +125,12 @@ export function toAuthenticatedClient(client: Client): AuthenticatedClient {
   };
 }
 
-/** The client id a failed request named, if it named one readably: for counting its failures. */
+/** The client id a failed request named (or its assertion's `iss`), if readably: for counting its failures. */
 function claimedClientId(input: ClientCredentialsInput): string | undefined {
   try {
-    return parseBasic(input.authorization)?.clientId ?? textFormParameter(input.body, 'client_id');
+    const assertion = textFormParameter(input.body, 'client_assertion');
+    const issuer = assertion ? decodeJwt(assertion).iss : undefined;
+    return parseBasic(input.authorization)?.clientId ?? textFormParameter(input.body, 'client_id') ?? (typeof issuer === 'string' ? issuer : undefined);
   } catch {
     return undefined;
   }

@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimeColumn, jsonText } from '../database/columns';
 
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+/** `private_key_jwt` (RFC 7523, OIDC Core §9) only for clients named by a Client ID Metadata Document. */
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none' | 'private_key_jwt';
 /** A grant type the token endpoint's registry serves (RFC 6749 §4 names, or an extension URI). */
 export type GrantType = string;
 /** How a client came to be: through the admin API, or by registering itself (RFC 7591). */
@@ -11,7 +12,7 @@ export type ClientOrigin = 'admin' | 'registration';
 @Entity({ name: 'clients' })
 @Index('idx_clients_created_at', ['createdAt']) // as the migration creates it, so migration:generate sees no change
 export class Client {
-  @PrimaryColumn('varchar', { name: 'client_id', length: 64 })
+  @PrimaryColumn('varchar', { name: 'client_id', length: 512 })
   clientId: string;
 
   @Column('varchar', { name: 'client_name', length: 200 })

@@ -43,6 +43,7 @@ const BAD_VALUES: Array<[variable: string, value: string, says: RegExp]> = [
   ['AUDIT_RETENTION_DAYS', '0', /whole number of days from 1 to 3650/],
   ['CLIENT_ID_METADATA_DOCUMENTS', 'yes', /on or off/],
   ['CLIENT_ID_METADATA_HOSTS', 'https://claude.ai/', /host names separated by commas/],
+  ['CLIENT_ID_METADATA_DENY_HOSTS', 'http://evil.example', /host:port, separated by commas/],
   ['CLIENT_ID_METADATA_ALLOW_HTTP_LOOPBACK', '1', /true or false/],
   ['DYNAMIC_REGISTRATION', 'yes', /off, open or token/],
 ];

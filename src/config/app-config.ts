@@ -50,7 +50,13 @@ export interface ClientIdMetadataConfig {
   enabled: boolean;
   /** Empty: any host whose addresses are public. */
   allowedHosts: string[];
+  /** Hosts (`host` or `host:port`, lower case) never fetched from, whatever the allow-list says. */
+  deniedHosts: string[];
   allowHttpLoopback: boolean;
+}
+
+function hostList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
 }
 
 /** A configuration problem an operator can fix; `main.ts` prints its message alone. */
@@ -118,7 +124,8 @@ function toAppConfig(env: Environment): AppConfig {
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     clientIdMetadata: {
       enabled: env.CLIENT_ID_METADATA_DOCUMENTS === 'on',
-      allowedHosts: (env.CLIENT_ID_METADATA_HOSTS ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
+      allowedHosts: hostList(env.CLIENT_ID_METADATA_HOSTS),
+      deniedHosts: hostList(env.CLIENT_ID_METADATA_DENY_HOSTS),
       allowHttpLoopback: env.CLIENT_ID_METADATA_ALLOW_HTTP_LOOPBACK === 'true',
     },
     dynamicRegistration: env.DYNAMIC_REGISTRATION,

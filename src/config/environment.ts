@@ -180,6 +180,11 @@ export class Environment {
   @Matches(/^[a-z0-9.-]+(:\d+)?(\s*,\s*[a-z0-9.-]+(:\d+)?)*$/i, { message: 'must be host names separated by commas, e.g. claude.ai,app.example.com' })
   CLIENT_ID_METADATA_HOSTS?: string;
 
+  /** Comma-separated hosts (or host:port) whose metadata documents are never fetched; wins over the allow-list. */
+  @IsOptional()
+  @Matches(/^[a-z0-9.-]+(:\d+)?(\s*,\s*[a-z0-9.-]+(:\d+)?)*$/i, { message: 'must be host names, or host:port, separated by commas, e.g. evil.example,agent.example:8443' })
+  CLIENT_ID_METADATA_DENY_HOSTS?: string;
+
   /** Development and tests only: fetch metadata documents over plain http from loopback addresses. */
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   CLIENT_ID_METADATA_ALLOW_HTTP_LOOPBACK: 'true' | 'false' = 'false';

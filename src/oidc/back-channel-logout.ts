@@ -2,6 +2,8 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { SignJWT } from 'jose';
 import { addSeconds, Clock, epochSeconds } from '../common/clock';
 import { RandomSource } from '../common/crypto/random';
+import { hostListProblem, looksLikeClientIdUrl } from '../client-metadata/client-id-url';
+import { FetchRefused, GuardedFetch } from '../client-metadata/guarded-fetch';
 import { ClientsService } from '../clients/clients.service';
 import { AppConfig } from '../config/app-config';
 import { KeyStoreService } from '../tokens/signing/key-store.service';
@@ -50,6 +52,7 @@ export class BackChannelLogout implements OnApplicationShutdown {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly random: RandomSource,
+    private readonly guardedFetch: GuardedFetch,
   ) {}
 
   /** Schedules delivery to the session's clients; never waits for them, never throws. */
@@ -74,16 +77,18 @@ export class BackChannelLogout implements OnApplicationShutdown {
   }
 
   private async deliver(session: EndedSession, clientId: string, attempt: number): Promise<void> {
-    const client = await this.clients.findById(clientId);
+    const client = await this.clients.findUsable(clientId);
     const uri = client?.backchannelLogoutUri;
     if (!uri) return;
-    const outcome = await this.post(uri, await this.logoutToken(session, clientId));
+    const logoutToken = await this.logoutToken(session, clientId);
+    // A metadata document's URI is the document author's choice: it goes through the SSRF guard.
+    const outcome = looksLikeClientIdUrl(clientId) ? await this.postGuarded(uri, logoutToken) : await this.post(uri, logoutToken);
     const log = { msg: 'back-channel logout attempt', client_id: clientId, sid: session.sid, attempt, ...outcome };
     if (outcome.delivered) {
       this.logger.log(log);
       return;
     }
-    if (attempt >= this.policy.attempts) {
+    if (attempt >= this.policy.attempts || ('refused' in outcome && outcome.refused)) {
       this.logger.warn({ ...log, msg: 'back-channel logout given up' });
       return;
     }
@@ -111,6 +116,21 @@ export class BackChannelLogout implements OnApplicationShutdown {
     } finally {
       clearTimeout(timer);
       this.inFlight.delete(controller);
+    }
+  }
+
+  /** `post` for a metadata-document client: never to a refused address or host, and not retried when refused. */
+  private async postGuarded(uri: string, logoutToken: string): Promise<{ delivered: boolean; status?: number; error?: string; refused?: boolean }> {
+    const { allowHttpLoopback, allowedHosts, deniedHosts } = this.config.clientIdMetadata;
+    try {
+      const url = new URL(uri);
+      const hostProblem = hostListProblem(url, { allowedHosts, deniedHosts }, false);
+      if (hostProblem) return { delivered: false, error: hostProblem, refused: true };
+      const status = await this.guardedFetch.postForm(url, { logout_token: logoutToken }, { allowHttpLoopback }, this.policy.timeoutMs);
+      return { delivered: status >= 200 && status < 300, status };
+    } catch (error) {
+      if (error instanceof FetchRefused) return { delivered: false, error: error.message };
+      return { delivered: false, error: error instanceof Error ? error.name : 'error' };
     }
   }
 

@@ -1,6 +1,7 @@
 import { registrationRedirectProblem, registrationToMetadata } from './registration-policy';
 
 const known = (scope: string) => ['openid', 'notes:read'].includes(scope);
+const grants = ['authorization_code', 'refresh_token', 'client_credentials'];
 
 describe('registrationRedirectProblem', () => {
   it.each(['https://app.example.com/cb', 'http://127.0.0.1:51004/cb', 'http://[::1]:8080/cb', 'http://127.0.0.1/cb'])('accepts %s', (uri) => {
@@ -17,7 +18,7 @@ describe('registrationRedirectProblem', () => {
 
 describe('registrationToMetadata', () => {
   it('gives openid alone when no scope is asked for, and defaults to a confidential code-grant client', () => {
-    expect(registrationToMetadata({ redirect_uris: ['https://a.example/cb'] }, known)).toEqual(
+    expect(registrationToMetadata({ redirect_uris: ['https://a.example/cb'] }, known, grants)).toEqual(
       expect.objectContaining({ scope: 'openid', grantTypes: ['authorization_code'], tokenEndpointAuthMethod: 'client_secret_basic', skipConsent: false }),
     );
   });
@@ -29,6 +30,12 @@ describe('registrationToMetadata', () => {
     ['a javascript: redirect URI', { redirect_uris: ['javascript:alert(1)'] }, /^invalid_redirect_uri: redirect_uris/],
     ['no body', null, /^invalid_client_metadata/],
   ])('refuses %s', (_case, body, message) => {
-    expect(() => registrationToMetadata(body, known)).toThrow(message);
+    expect(() => registrationToMetadata(body, known, grants)).toThrow(message);
+  });
+
+  it('accepts exactly the grant types the registry it is given serves', () => {
+    const body = { redirect_uris: ['https://a.example/cb'], grant_types: ['authorization_code', 'urn:example:grant'] };
+    expect(() => registrationToMetadata(body, known, grants)).toThrow(/urn:example:grant is not supported/);
+    expect(registrationToMetadata(body, known, [...grants, 'urn:example:grant']).grantTypes).toEqual(['authorization_code', 'urn:example:grant']);
   });
 });

@@ -4,7 +4,6 @@ import type { GrantType, TokenEndpointAuthMethod } from '../clients/client.entit
 import type { ClientMetadata } from '../clients/clients.service';
 
 export const MAX_REDIRECT_URIS = 100;
-const GRANTS: readonly GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
 const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
 const MAX_URI_LENGTH = 2000;
 
@@ -48,10 +47,11 @@ function optionalString(body: Record<string, unknown>, field: string): string | 
 
 /**
  * The client a registration request (RFC 7591 §2) asks for, within this server's policy:
- * grant types it knows, scopes that exist (none asked: `openid` only), at most
+ * grant types the token endpoint serves (`supportedGrants`, its grant registry's list,
+ * SUPPORTED_GRANT_TYPES), scopes that exist (none asked: `openid` only), at most
  * ${MAX_REDIRECT_URIS} redirect URIs under the rules above, no consent skipping.
  */
-export function registrationToMetadata(body: unknown, isKnownScope: (scope: string) => boolean): ClientMetadata {
+export function registrationToMetadata(body: unknown, isKnownScope: (scope: string) => boolean, supportedGrants: readonly string[]): ClientMetadata {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw badMetadata('the body must be a JSON object');
   const fields = body as Record<string, unknown>;
 
@@ -60,9 +60,9 @@ export function registrationToMetadata(body: unknown, isKnownScope: (scope: stri
     const problem = registrationRedirectProblem(uri);
     if (problem) throw badRedirect(`redirect_uris: ${uri.slice(0, 100)} ${problem}`);
   }
-  const grantTypes = stringList(fields, 'grant_types', GRANTS.length) ?? ['authorization_code'];
-  const unknownGrant = grantTypes.find((grant) => !GRANTS.includes(grant as GrantType));
-  if (unknownGrant !== undefined) throw badMetadata(`grant_types: ${unknownGrant.slice(0, 100)} is not supported (supported: ${GRANTS.join(', ')})`);
+  const grantTypes = stringList(fields, 'grant_types', supportedGrants.length) ?? ['authorization_code'];
+  const unknownGrant = grantTypes.find((grant) => !supportedGrants.includes(grant));
+  if (unknownGrant !== undefined) throw badMetadata(`grant_types: ${unknownGrant.slice(0, 100)} is not supported (supported: ${supportedGrants.join(', ')})`);
 
   const method = fields.token_endpoint_auth_method ?? 'client_secret_basic';
   if (!AUTH_METHODS.includes(method as TokenEndpointAuthMethod)) {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Ip, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Ip, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AccessRevoker } from '../admin/access-revoker';
@@ -11,6 +11,7 @@ import type { Client } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import { ClientResponse } from '../clients/dto/client.response';
 import { ResourceRegistry } from '../resources/resource-registry';
+import { SUPPORTED_GRANT_TYPES } from '../tokens/grants/grant-handler';
 import { CredentialThrottle } from '../throttling/credential-throttle';
 import { InitialAccessTokensRepository } from './initial-access-tokens.repository';
 import { registrationToMetadata } from './registration-policy';
@@ -39,6 +40,7 @@ export class RegistrationController {
     private readonly access: AccessRevoker,
     private readonly random: RandomSource,
     private readonly clock: Clock,
+    @Inject(SUPPORTED_GRANT_TYPES) private readonly supportedGrants: readonly string[],
   ) {}
 
   @Post()
@@ -50,7 +52,7 @@ export class RegistrationController {
         throw new OAuthError('invalid_token', 'an initial access token is required to register', 'initial access token missing, unknown, spent or expired');
       }
     }
-    const metadata = registrationToMetadata(body, (scope) => this.registry.isKnownScope(scope));
+    const metadata = registrationToMetadata(body, (scope) => this.registry.isKnownScope(scope), this.supportedGrants);
     const tooMany = await this.throttle.registered(ip);
     if (tooMany) throw tooMany;
     const registrationAccessToken = this.random.token();
@@ -74,7 +76,7 @@ export class RegistrationController {
     if (fields.client_id !== undefined && fields.client_id !== clientId) throw new OAuthError('invalid_client_metadata', 'client_id must be the registered one');
     if (fields.client_secret !== undefined) throw new OAuthError('invalid_client_metadata', 'client_secret cannot be chosen by the client');
     const { client_id: _id, registration_access_token: _token, registration_client_uri: _uri, client_secret_expires_at: _expires, client_id_issued_at: _issued, ...rest } = fields;
-    const metadata = registrationToMetadata(rest, (scope) => this.registry.isKnownScope(scope));
+    const metadata = registrationToMetadata(rest, (scope) => this.registry.isKnownScope(scope), this.supportedGrants);
     if (metadata.tokenEndpointAuthMethod !== client.tokenEndpointAuthMethod) {
       throw new OAuthError('invalid_client_metadata', 'token_endpoint_auth_method cannot change; register a new client instead');
     }

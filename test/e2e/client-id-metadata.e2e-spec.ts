@@ -148,6 +148,27 @@ describe.each(databases)('Client ID Metadata Documents on %s', (_name, databaseU
     expect(afterReplay.body.error).toBe('invalid_grant');
   });
 
+  it('signs a user in to a client whose document URL is 300 characters long, and refreshes', async () => {
+    const clientId = documents.document(`/${'agents/'.repeat(37)}long.json`);
+    expect(clientId.length).toBeGreaterThanOrEqual(290);
+    const flow = await authorize(app, { client_id: clientId, redirect_uri: 'http://127.0.0.1:7777/callback', scope: 'notes:read', user });
+    expect(flow.code).toBeDefined();
+    const token = await app.http().post('/token').type('form').send({
+      grant_type: 'authorization_code',
+      code: flow.code!,
+      redirect_uri: 'http://127.0.0.1:7777/callback',
+      client_id: clientId,
+      code_verifier: flow.verifier,
+    });
+    expect(token.status).toBe(200);
+    const refreshed = await app.http().post('/token').type('form').send({ grant_type: 'refresh_token', refresh_token: token.body.refresh_token, client_id: clientId });
+    expect(refreshed.status).toBe(200);
+    // A second sign-in finds the stored consent of that client id: no consent page.
+    const again = await authorize(app, { client_id: clientId, redirect_uri: 'http://127.0.0.1:7777/callback', scope: 'notes:read', user, cookies: flow.cookies });
+    expect(again.code).toBeDefined();
+    expect(again.pages).toEqual([]);
+  });
+
   it('keeps a document as long as its Cache-Control allows, within bounds', async () => {
     const clientId = documents.document('/cached.json', {}, { 'Cache-Control': 'max-age=120' });
     const path = authorizationPath({ client_id: clientId, redirect_uri: 'http://127.0.0.1:7777/callback' }, { code_challenge: 'x'.repeat(43) });
@@ -168,7 +189,7 @@ describe.each(databases)('Client ID Metadata Documents on %s', (_name, databaseU
     ['claims another client_id', (server) => server.document('/other.json', { client_id: 'https://claude.ai/client.json' })],
     ['lists a javascript: redirect URI', (server) => server.document('/script.json', { redirect_uris: ['javascript:alert(1)'] })],
     ['holds a client secret', (server) => server.document('/secret.json', { client_secret: 'shh', token_endpoint_auth_method: 'client_secret_post' })],
-    ['asks for private_key_jwt', (server) => server.document('/jwt.json', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://a.example/jwks' })],
+    ['asks for private_key_jwt without keys', (server) => server.document('/jwt.json', { token_endpoint_auth_method: 'private_key_jwt' })],
     ['has no redirect_uris', (server) => server.document('/none.json', { redirect_uris: [] })],
     ['is at 10.0.0.1', () => 'https://10.0.0.1/client.json'],
     ['is at 169.254.169.254', () => 'http://169.254.169.254/latest/meta-data'],
@@ -192,11 +213,14 @@ describe('Client ID Metadata Documents: refused addresses are never connected to
     ['a name resolving to loopback, switch off', {}, (port) => `https://metadata.test:${port}/client.json`],
     ['plain http, switch off', {}, (port) => `http://127.0.0.1:${port}/client.json`],
     ['a host off the allow-list', { CLIENT_ID_METADATA_ALLOW_HTTP_LOOPBACK: 'true', CLIENT_ID_METADATA_HOSTS: 'claude.ai' }, (port) => `http://127.0.0.1:${port}/client.json`],
+    ['a host on the deny list', { CLIENT_ID_METADATA_ALLOW_HTTP_LOOPBACK: 'true', CLIENT_ID_METADATA_DENY_HOSTS: 'claude.ai, 127.0.0.1' }, (port) => `http://127.0.0.1:${port}/client.json`],
+    ['a host:port on the deny list, though allowed', { CLIENT_ID_METADATA_ALLOW_HTTP_LOOPBACK: 'true', CLIENT_ID_METADATA_HOSTS: '127.0.0.1', CLIENT_ID_METADATA_DENY_HOSTS: '127.0.0.1:{port}' }, (port) => `http://127.0.0.1:${port}/client.json`],
     ['documents turned off', { CLIENT_ID_METADATA_ALLOW_HTTP_LOOPBACK: 'true', CLIENT_ID_METADATA_DOCUMENTS: 'off' }, (port) => `http://127.0.0.1:${port}/client.json`],
   ])('%s', async (_case, env, url) => {
     const listener = await connectionCounter();
     const app = await createTestApp({
-      env,
+      // `{port}` in a value stands for the listener's port.
+      env: Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value.replace('{port}', String(listener.port))])),
       override: (builder) => builder.overrideProvider(HostResolver).useValue(new FakeHostResolver({ 'metadata.test': ['127.0.0.1'] })),
     });
     try {

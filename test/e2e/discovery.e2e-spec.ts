@@ -36,7 +36,8 @@ describe.each(databases)('discovery and signing keys on %s', (_name, databaseUrl
       grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
       response_types_supported: ['code'],
       code_challenge_methods_supported: ['S256'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      // private_key_jwt: for clients named by a metadata document, on by default.
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt'],
       scopes_supported: expect.arrayContaining(['notes:read', 'notes:write', 'admin']),
       authorization_response_iss_parameter_supported: true,
     });

@@ -40,7 +40,7 @@ export class SecurityEvent {
   @Column('varchar', { name: 'family_id', length: 64, nullable: true })
   familyId: string | null;
 
-  @Column('varchar', { name: 'client_id', length: 64, nullable: true })
+  @Column('varchar', { name: 'client_id', length: 512, nullable: true })
   clientId: string | null;
 
   @Column('varchar', { name: 'user_id', length: 64, nullable: true })

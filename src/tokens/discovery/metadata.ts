@@ -1,3 +1,5 @@
+import { CLIENT_ASSERTION_ALGS } from '../../clients/client-assertions/client-assertions';
+
 /** The RFC 8414 fields this server publishes. */
 export interface AuthorizationServerMetadata {
   issuer: string;
@@ -14,6 +16,10 @@ export interface AuthorizationServerMetadata {
   token_endpoint_auth_methods_supported: string[];
   revocation_endpoint_auth_methods_supported: string[];
   introspection_endpoint_auth_methods_supported: string[];
+  /** RFC 8414: the algorithms `private_key_jwt` assertions may use; present while metadata documents are used. */
+  token_endpoint_auth_signing_alg_values_supported?: string[];
+  revocation_endpoint_auth_signing_alg_values_supported?: string[];
+  introspection_endpoint_auth_signing_alg_values_supported?: string[];
   scopes_supported: string[];
   authorization_response_iss_parameter_supported: boolean;
   /** draft-ietf-oauth-client-id-metadata-document: present while metadata documents are used. */
@@ -22,13 +28,29 @@ export interface AuthorizationServerMetadata {
   registration_endpoint?: string;
 }
 
-/** The fields that follow the MCP-client settings (Client ID Metadata Documents, RFC 7591). */
+/**
+ * The fields that follow the MCP-client settings (Client ID Metadata Documents, RFC 7591),
+ * laid over `buildMetadata`'s: with documents on, the client authentication methods gain
+ * `private_key_jwt` and the assertion algorithms.
+ */
 export function clientRegistrationMetadata(
   issuer: string,
   options: { clientIdMetadataDocuments: boolean; dynamicRegistration: boolean },
-): Pick<AuthorizationServerMetadata, 'client_id_metadata_document_supported' | 'registration_endpoint'> {
+): Partial<AuthorizationServerMetadata> {
+  // A metadata document may declare private_key_jwt: advertised only while documents are used.
+  const authMethods = [...CLIENT_AUTH_METHODS, 'private_key_jwt'];
   return {
-    ...(options.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
+    ...(options.clientIdMetadataDocuments
+      ? {
+          client_id_metadata_document_supported: true,
+          token_endpoint_auth_methods_supported: authMethods,
+          revocation_endpoint_auth_methods_supported: authMethods,
+          introspection_endpoint_auth_methods_supported: authMethods,
+          token_endpoint_auth_signing_alg_values_supported: CLIENT_ASSERTION_ALGS,
+          revocation_endpoint_auth_signing_alg_values_supported: CLIENT_ASSERTION_ALGS,
+          introspection_endpoint_auth_signing_alg_values_supported: CLIENT_ASSERTION_ALGS,
+        }
+      : {}),
     ...(options.dynamicRegistration ? { registration_endpoint: `${issuer}/register` } : {}),
   };
 }

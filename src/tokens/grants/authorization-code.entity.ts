@@ -14,7 +14,7 @@ export class AuthorizationCode {
   @PrimaryColumn('varchar', { name: 'code_hash', length: 64 })
   codeHash: string;
 
-  @Column('varchar', { name: 'client_id', length: 64 })
+  @Column('varchar', { name: 'client_id', length: 512 })
   clientId: string;
 
   @Column('varchar', { name: 'user_id', length: 64 })

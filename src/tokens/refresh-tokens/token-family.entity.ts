@@ -24,7 +24,7 @@ export class TokenFamily {
   @PrimaryColumn('varchar', { name: 'id', length: 64 })
   id: string;
 
-  @Column('varchar', { name: 'client_id', length: 64 })
+  @Column('varchar', { name: 'client_id', length: 512 })
   clientId: string;
 
   @Column('varchar', { name: 'user_id', length: 64 })
