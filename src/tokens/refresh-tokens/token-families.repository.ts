@@ -51,9 +51,13 @@ export class TokenFamiliesRepository implements BeforeApplicationShutdown {
     await Promise.all([this.familyById, this.familyOfOldToken, this.compareAndSetGeneration, this.compareAndSetOldToken].map((statement) => statement.finalize()));
   }
 
-  /** Stores a new family: its one row, whatever the rotations to come. */
+  /**
+   * Stores a new family: its one row, whatever the rotations to come. Every column is given,
+   * so nothing is read back (`insert` would re-select the defaulted `offline`: a statement
+   * per code exchange).
+   */
   async start(family: TokenFamily): Promise<void> {
-    await this.families.insert(family);
+    await this.families.createQueryBuilder().insert().into(TokenFamily).values(family).updateEntity(false).execute();
   }
 
   /** One read by primary key. */
