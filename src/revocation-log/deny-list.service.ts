@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DeniableToken, Denial, DenySet } from '@nest-oauth/resource-server';
 import { Clock } from '../common/clock';
 import { ChangeListener } from '../database/change-listener';
@@ -15,7 +15,7 @@ const PURGE_INTERVAL_MS = 10_000;
  * feed streams the same rows, in `seq` order, to resource servers elsewhere.
  */
 @Injectable()
-export class DenyListService implements OnModuleInit, OnApplicationShutdown {
+export class DenyListService implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(DenyListService.name);
   private readonly denials = new DenySet();
   /** The rows in force, in `seq` order: the feed's snapshot. */
@@ -63,9 +63,14 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
     this.every(PURGE_INTERVAL_MS, async () => this.purge());
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** No new poll once the app starts closing: the database may close before this service's shutdown hook runs. */
+  onModuleDestroy(): void {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.onModuleDestroy();
     this.subscribers.clear();
     await this.changes.stop();
     await this.catchingUp;
@@ -120,6 +125,7 @@ export class DenyListService implements OnModuleInit, OnApplicationShutdown {
 
   /** Reads the log past `lastSeq` now; concurrent requests fold into one more read. */
   requestCatchUp(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     if (this.catchingUp) {
       this.catchUpAgain = true;
       return this.catchingUp;
