@@ -38,14 +38,15 @@ function evaluateTargets(results, scenarioNames) {
   add('verify', 'req/s >= 0.7x ceiling', r('verify').oursToCeiling, r('verify').oursToCeiling >= 0.7);
   add('verify', 'p99 <= 2x ceiling', r('verify').p99ToCeiling, r('verify').p99ToCeiling <= 2);
   add('client_credentials', 'req/s >= 1.5x peer', r('client_credentials').oursToPeer, r('client_credentials').oursToPeer >= 1.5);
-  add('refresh', 'sqlite req/s >= 1.0x peer', r('refresh').oursToPeer, r('refresh').oursToPeer >= 1.0);
+  add('refresh', 'sqlite req/s >= 2.0x peer', r('refresh').oursToPeer, r('refresh').oursToPeer >= 2.0);
   if (results.peer_offline) {
     add('refresh', 'sqlite req/s >= 1.0x peer (offline)', r('refresh').oursToPeerOffline, r('refresh').oursToPeerOffline >= 1.0);
   }
   if (results.ours_postgres) {
-    add('refresh', 'PostgreSQL req/s >= 0.5x peer', r('refresh').postgresToPeer, r('refresh').postgresToPeer >= 0.5);
+    add('refresh', 'PostgreSQL req/s >= 1.0x peer', r('refresh').postgresToPeer, r('refresh').postgresToPeer >= 1.0);
   }
   add('introspect', 'req/s >= 1.0x peer', r('introspect').oursToPeer, r('introspect').oursToPeer >= 1.0);
+  add('code_flow', 'flows/s >= 2.0x peer', r('code_flow').oursToPeer, r('code_flow').oursToPeer >= 2.0);
   const ours = Object.entries(results).filter(([key]) => key.startsWith('ours'))
     .flatMap(([, byScenario]) => Object.values(byScenario).filter((f) => f.supported));
   if (ours.length) {
