@@ -30,9 +30,11 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
       type: 'sqlite',
       driver: quietSqlite3(),
       database: database.path,
-      // WAL lets readers run beside the writer; the busy timeout waits out a lock instead of failing.
-      enableWAL: database.path !== ':memory:',
-      // Long at first: switching a fresh file to WAL waits for another instance's migrations.
+      // WAL is switched on by prepare-database.ts, which retries the switch: TypeORM's own
+      // switch runs before its busy timeout and fails at once while another instance opens
+      // the same fresh file.
+      enableWAL: false,
+      // Long at first: the first statements wait for another instance's migrations.
       // prepare-database.ts lowers it to 5 s once the store is ready.
       busyTimeout: 60_000,
       entities: ENTITIES,

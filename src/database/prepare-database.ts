@@ -5,6 +5,7 @@ import type { DatabaseConfig } from '../config/app-config';
 const SQLITE_MIGRATION_WAIT_MS = 60_000;
 /** The busy timeout the app runs with (data-source-options.ts). */
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+const WAL_SWITCH_RETRY_MS = 20;
 
 /**
  * Everything the store needs before the app serves: the schema (PostgreSQL), the sqlite
@@ -13,6 +14,7 @@ const SQLITE_BUSY_TIMEOUT_MS = 5_000;
  */
 export async function prepareDatabase(dataSource: DataSource, database: DatabaseConfig): Promise<void> {
   if (database.type === 'sqlite') {
+    if (database.path !== ':memory:') await switchToWal(dataSource);
     // WAL with synchronous=NORMAL stays crash-safe (a power loss may drop the last commits,
     // never corrupt the file) and avoids an fsync per commit.
     await dataSource.query('PRAGMA synchronous = NORMAL');
@@ -20,6 +22,24 @@ export async function prepareDatabase(dataSource: DataSource, database: Database
     await dataSource.query('PRAGMA foreign_keys = ON');
   } else {
     await migratePostgres(dataSource, database.schema);
+  }
+}
+
+/**
+ * WAL lets readers run beside the writer. The switch (a no-op once the file is in WAL) needs
+ * the file to itself for a moment, and sqlite answers SQLITE_BUSY at once rather than waiting
+ * while another instance holds it, so it is retried for as long as a start waits on sqlite.
+ */
+async function switchToWal(dataSource: DataSource): Promise<void> {
+  const deadline = Date.now() + SQLITE_MIGRATION_WAIT_MS;
+  for (;;) {
+    try {
+      await dataSource.query('PRAGMA journal_mode = WAL');
+      return;
+    } catch (error) {
+      if (!String(error).includes('SQLITE_BUSY') || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, WAL_SWITCH_RETRY_MS));
+    }
   }
 }
 
