@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { createServer, Server } from 'node:http';
-import { AddressInfo, createServer as createTcpServer, Server as TcpServer } from 'node:net';
+import { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { HostResolver } from '../../src/client-metadata/host-resolver';
 import { BackChannelLogoutPolicy } from '../../src/oidc/back-channel-logout';
 import { authorize, createUser, TestUser } from '../support/authorize-flow';
+import { HostResolver } from '../../src/client-metadata/host-resolver';
+import { connectionCounter, FakeHostResolver } from '../support/refused-hosts';
 import { createTestApp, databases, TestApp } from '../support/test-app';
 import { eventually } from '../support/timing';
 
@@ -46,28 +47,6 @@ class AgentServer {
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
-  }
-}
-
-/** A TCP listener that only counts who connects. */
-async function connectionCounter(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
-  let count = 0;
-  const server: TcpServer = createTcpServer((socket) => {
-    count++;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, connections: () => count, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-class FakeHostResolver extends HostResolver {
-  constructor(private readonly names: Record<string, string[]>) {
-    super();
-  }
-  async resolve(hostname: string): Promise<string[]> {
-    const addresses = this.names[hostname];
-    if (!addresses) throw new Error(`ENOTFOUND ${hostname}`);
-    return addresses;
   }
 }
 

@@ -1,9 +1,10 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer as createTcpServer, AddressInfo, Server as TcpServer } from 'node:net';
-import { HostResolver } from '../../src/client-metadata/host-resolver';
+import { AddressInfo } from 'node:net';
 import { FetchLimits } from '../../src/client-metadata/guarded-fetch';
 import { FixedClock } from '../../src/common/clock';
 import { authorizationPath, authorize, BrowserCookies, createUser, formField, TestUser } from '../support/authorize-flow';
+import { HostResolver } from '../../src/client-metadata/host-resolver';
+import { connectionCounter, FakeHostResolver } from '../support/refused-hosts';
 import { createTestApp, databases, TestApp } from '../support/test-app';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -45,33 +46,6 @@ class DocumentServer {
     this.held.forEach((res) => res.destroy());
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
-  }
-}
-
-/** A TCP listener that only counts who connects: the proof that no request reached a refused address. */
-async function connectionCounter(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
-  let count = 0;
-  const server: TcpServer = createTcpServer((socket) => {
-    count++;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    connections: () => count,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** Names the tests make resolve where they like; anything else does not resolve. */
-class FakeHostResolver extends HostResolver {
-  constructor(private readonly names: Record<string, string[]>) {
-    super();
-  }
-  async resolve(hostname: string): Promise<string[]> {
-    const addresses = this.names[hostname];
-    if (!addresses) throw new Error(`ENOTFOUND ${hostname}`);
-    return addresses;
   }
 }
 
