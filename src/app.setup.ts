@@ -2,14 +2,16 @@ import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import type pino from 'pino';
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/body-parsers';
 import { UnexpectedErrorFilter } from './common/errors/unexpected-error.filter';
 import { rejectNulCharacters } from './common/nul-characters';
+import { setSecurityHeaders } from './common/security-headers';
 import { AppConfig } from './config/app-config';
+import { accessLogHook } from './logging/logger-options';
 import { requestIdOf } from './logging/request-id';
 import { httpMetricsHook } from './operations/metrics/http-metrics.hook';
 import { Metrics } from './operations/metrics/metrics';
@@ -54,8 +56,15 @@ export async function configureApp(app: INestApplication): Promise<void> {
   const fastify = fastifyApp.getHttpAdapter().getInstance();
   limitSlowRequests(app.getHttpServer() as Server, config);
   fastify.addHook('onResponse', httpMetricsHook(app.get(Metrics)));
+  // The request line goes to this app's root logger, which nestjs-pino builds when the app initialises.
+  let rootLogger: pino.Logger | undefined;
+  fastify.addHook('onReady', (done) => {
+    rootLogger = PinoLogger.root;
+    done();
+  });
+  fastify.addHook('onResponse', accessLogHook(() => rootLogger ?? PinoLogger.root));
   // Fastify sends no X-Powered-By and no ETag (token answers are no-store, API answers per-user).
-  await fastifyApp.register(fastifyHelmet);
+  fastify.addHook('onRequest', setSecurityHeaders);
   // Only the sign-in and consent pages read cookies; none is signed.
   await fastifyApp.register(fastifyCookie);
   registerBodyParsers(fastify);

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp, createHttpAdapter } from './app.setup';
+import { flush } from './logging/log-destination';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 
 /** How long requests in flight may take to finish once a shutdown signal arrives. */
@@ -44,6 +45,8 @@ async function bootstrap(): Promise<void> {
   closeGracefullyOnSignals(app, logger);
   await app.listen(config.port, config.host);
   logger.log(`listening on http://${config.host}:${config.port} as issuer ${config.issuer}`);
+  // The log is written in batches: whoever starts the server sees these lines now.
+  flush();
 }
 
 /**
@@ -57,6 +60,7 @@ function closeGracefullyOnSignals(app: NestFastifyApplication, logger: Logger): 
     if (closing) return;
     closing = true;
     logger.log({ msg: 'shutting down', signal });
+    flush();
     drain(app.getHttpServer() as Server, SHUTDOWN_DRAIN_MS)
       .then(() => app.close())
       .then(

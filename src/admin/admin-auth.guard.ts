@@ -60,7 +60,7 @@ export class AdminAuthGuard implements CanActivate {
       throw new OAuthError('insufficient_scope', 'the admin scope is required', `sub ${claims.sub}`, ADMIN_SCOPE);
     }
     setAdminActor(request, `sub:${claims.sub} client:${claims.client_id}`);
-    this.logger.log({ msg: 'admin call by access token', sub: claims.sub, client_id: claims.client_id, jti: claims.jti });
+    this.logger.log({ msg: 'admin call by access token', reqId: request.id, sub: claims.sub, client_id: claims.client_id, jti: claims.jti });
     return true;
   }
 

@@ -1,6 +1,7 @@
 import type { Params } from 'nestjs-pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
-import type { IncomingMessage } from 'node:http';
+import type { onResponseHookHandler } from 'fastify';
+import type pino from 'pino';
 import type { AppConfig } from '../config/app-config';
 import { flushAfterFatal, logDestination } from './log-destination';
 
@@ -88,17 +89,15 @@ export function redactSecrets(value: unknown, seen: WeakSet<object> = new WeakSe
 /** Paths whose requests write no request line. */
 const QUIET_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
 
-/** Levels at which a line is written for every request. */
-const REQUEST_LOG_LEVELS = ['trace', 'debug', 'info'];
-
 /**
  * Structured JSON logs, one line per request with its id (see request-id.ts); never a secret.
- * Above `info` no request line is written, yet pino-http would still build a serialized,
- * redacted child logger per request (a tenth of the token endpoint's CPU): it is left out then.
+ * The request line is written by `accessLogHook`, not by pino-http: pino-http would build a
+ * serialized, redacted child logger and an async context for every request, which cost more
+ * than the line itself. The logger it builds is still the root logger the app's lines go to.
  */
 export function loggerOptions(config: AppConfig): Params {
   return {
-    ...(REQUEST_LOG_LEVELS.includes(config.logLevel) ? {} : { forRoutes: [] }),
+    forRoutes: [],
     pinoHttp: {
       level: config.logLevel,
       redact: { paths: REDACTED_PATHS, censor: CENSOR },
@@ -113,9 +112,33 @@ export function loggerOptions(config: AppConfig): Params {
           path: typeof req.url === 'string' ? req.url.split('?')[0] : undefined,
         }),
       },
-      // Probes and scrapes come every few seconds: no request line for them.
-      autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.has(req.url ?? '') },
+      autoLogging: false,
     },
+  };
+}
+
+/**
+ * Fastify `onResponse` hook writing the request line: the request's id, method and path (never
+ * its query, headers or body), the status and the time to answer in milliseconds. `logger` is
+ * read when the first response ends (the root logger exists once the app is initialised).
+ */
+export function accessLogHook(logger: () => pino.Logger): onResponseHookHandler {
+  let root: pino.Logger | undefined;
+  return function logRequest(request, reply, done) {
+    root ??= logger();
+    if (root.isLevelEnabled('info') && !QUIET_PATHS.has(request.url)) {
+      const statusCode = reply.statusCode;
+      root.info(
+        {
+          req: { id: request.id, method: request.method, url: request.url },
+          // pino's response serializer reads `statusCode` once `headersSent`; it finds no headers here.
+          res: { statusCode, headersSent: true },
+          responseTime: Math.round(reply.elapsedTime),
+        },
+        statusCode >= 500 ? 'request errored' : 'request completed',
+      );
+    }
+    done();
   };
 }
 

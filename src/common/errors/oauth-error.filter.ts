@@ -17,7 +17,7 @@ export class OAuthErrorFilter implements ExceptionFilter<OAuthError> {
       status = 429;
       res.header('Retry-After', String(error.retryAfterSeconds));
     }
-    this.logger.log({ msg: 'oauth error', code: error.code, detail: error.detail, path: req.url.split('?')[0] });
+    this.logger.log({ msg: 'oauth error', reqId: req.id, code: error.code, detail: error.detail, path: req.url.split('?')[0] });
     const challenge = challengeFor(error, req);
     if (challenge) res.header('WWW-Authenticate', challenge);
     void res
