@@ -118,18 +118,29 @@ export function loggerOptions(config: AppConfig): Params {
 }
 
 /**
+ * How the request line is written: it carries only fields that are safe by construction (id,
+ * method, path, status, time), so it skips the redaction every other line goes through, which
+ * cost more than the rest of the line on the light paths.
+ */
+const REQUEST_LINE_OPTIONS: pino.ChildLoggerOptions = {
+  redact: [],
+  formatters: { log: (object: object) => object },
+};
+
+/**
  * Fastify `onResponse` hook writing the request line: the request's id, method and path (never
  * its query, headers or body), the status and the time to answer in milliseconds. `logger` is
  * read when the first response ends (the root logger exists once the app is initialised).
  */
 export function accessLogHook(logger: () => pino.Logger): onResponseHookHandler {
-  let root: pino.Logger | undefined;
+  let requestLines: pino.Logger | undefined;
   return function logRequest(request, reply, done) {
-    root ??= logger();
-    if (root.isLevelEnabled('info') && !QUIET_PATHS.has(request.url)) {
+    requestLines ??= logger().child({}, REQUEST_LINE_OPTIONS);
+    if (requestLines.isLevelEnabled('info') && !QUIET_PATHS.has(request.url)) {
       const statusCode = reply.statusCode;
-      root.info(
+      requestLines.info(
         {
+          // The `req` serializer keeps the path of `url` only.
           req: { id: request.id, method: request.method, url: request.url },
           // pino's response serializer reads `statusCode` once `headersSent`; it finds no headers here.
           res: { statusCode, headersSent: true },
