@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
+import { PreparedRows } from '../../database/prepared-rows';
+import { RawStatement } from '../../database/raw-sql';
 import { AuthorizationCode } from './authorization-code.entity';
 
 /**
@@ -9,11 +11,29 @@ import { AuthorizationCode } from './authorization-code.entity';
  * ends, and purged after expiry.
  */
 @Injectable()
-export class AuthorizationCodesRepository {
-  constructor(@InjectRepository(AuthorizationCode) private readonly codes: Repository<AuthorizationCode>) {}
+export class AuthorizationCodesRepository implements BeforeApplicationShutdown {
+  // Every code flow inserts, reads and redeems one code: those statements are prepared once.
+  private readonly prepared: PreparedRows<AuthorizationCode>;
+  private readonly insertRow: (code: AuthorizationCode) => Promise<void>;
+  private readonly byHash: (codeHash: string) => Promise<AuthorizationCode | null>;
+  private readonly redeemOnce: RawStatement;
 
-  async insert(code: AuthorizationCode): Promise<void> {
-    await this.codes.insert(code);
+  constructor(@InjectRepository(AuthorizationCode) private readonly codes: Repository<AuthorizationCode>) {
+    this.prepared = new PreparedRows(codes);
+    this.insertRow = this.prepared.insert();
+    this.byHash = this.prepared.findOneBy('codeHash');
+    this.redeemOnce = new RawStatement(
+      codes.manager.connection,
+      'UPDATE authorization_codes SET consumed_at = ?, family_id = ? WHERE code_hash = ? AND consumed_at IS NULL AND expires_at > ?',
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([this.prepared.finalize(), this.redeemOnce.finalize()]);
+  }
+
+  insert(code: AuthorizationCode): Promise<void> {
+    return this.insertRow(code);
   }
 
   /** Deletes the codes of session `sid` not redeemed yet. */
@@ -27,7 +47,7 @@ export class AuthorizationCodesRepository {
   }
 
   findByHash(codeHash: string): Promise<AuthorizationCode | null> {
-    return this.codes.findOneBy({ codeHash });
+    return this.byHash(codeHash);
   }
 
   /**
@@ -35,13 +55,8 @@ export class AuthorizationCodesRepository {
    * request redeemed it first. True for the one winner.
    */
   async consume(codeHash: string, familyId: string, at: Date): Promise<boolean> {
-    const result = await this.codes
-      .createQueryBuilder()
-      .update(AuthorizationCode)
-      .set({ consumedAt: at, familyId })
-      .where('code_hash = :codeHash AND consumed_at IS NULL AND expires_at > :now', { codeHash, now: at.getTime() })
-      .execute();
-    return result.affected === 1;
+    const affected = await this.redeemOnce.affected([at.getTime(), familyId, codeHash, at.getTime()]);
+    return affected === 1;
   }
 
   /** Deletes codes expired before `before`; until then a replay is still recognised. */

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, IsNull, Repository } from 'typeorm';
 import { epochMs } from '../../database/columns';
+import { PreparedRows } from '../../database/prepared-rows';
 import { RawStatement } from '../../database/raw-sql';
 import { RefreshToken } from './refresh-token.entity';
 import { TokenFamily } from './token-family.entity';
@@ -20,12 +21,17 @@ export class TokenFamiliesRepository implements BeforeApplicationShutdown {
   private readonly familyOfOldToken: RawStatement<FamilyRow>;
   private readonly compareAndSetGeneration: RawStatement;
   private readonly compareAndSetOldToken: RawStatement;
+  // A code exchange inserts the family: prepared once too.
+  private readonly prepared: PreparedRows<TokenFamily>;
+  private readonly insertFamily: (family: TokenFamily) => Promise<void>;
 
   constructor(
     @InjectRepository(TokenFamily) private readonly families: Repository<TokenFamily>,
     @InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>,
   ) {
     const dataSource = families.manager.connection;
+    this.prepared = new PreparedRows(families);
+    this.insertFamily = this.prepared.insert();
     this.familyById = new RawStatement(dataSource, `SELECT ${FAMILY_COLUMNS.map((name) => `f.${name}`).join(', ')} FROM token_families f WHERE f.id = ?`);
     this.familyOfOldToken = new RawStatement(
       dataSource,
@@ -48,7 +54,7 @@ export class TokenFamiliesRepository implements BeforeApplicationShutdown {
 
   /** Before the store closes: sqlite cannot close a connection with statements still prepared on it. */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([this.familyById, this.familyOfOldToken, this.compareAndSetGeneration, this.compareAndSetOldToken].map((statement) => statement.finalize()));
+    await Promise.all([this.familyById, this.familyOfOldToken, this.compareAndSetGeneration, this.compareAndSetOldToken, this.prepared].map((statement) => statement.finalize()));
   }
 
   /**
@@ -56,8 +62,8 @@ export class TokenFamiliesRepository implements BeforeApplicationShutdown {
    * so nothing is read back (`insert` would re-select the defaulted `offline`: a statement
    * per code exchange).
    */
-  async start(family: TokenFamily): Promise<void> {
-    await this.families.createQueryBuilder().insert().into(TokenFamily).values(family).updateEntity(false).execute();
+  start(family: TokenFamily): Promise<void> {
+    return this.insertFamily(family);
   }
 
   /** One read by primary key. */
