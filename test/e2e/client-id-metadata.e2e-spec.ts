@@ -2,7 +2,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { FetchLimits } from '../../src/client-metadata/guarded-fetch';
 import { FixedClock } from '../../src/common/clock';
-import { authorizationPath, authorize, BrowserCookies, createUser, formField, TestUser } from '../support/authorize-flow';
+import { authorizationPath, authorize, AuthorizeResult, BrowserCookies, createUser, formField, TestUser } from '../support/authorize-flow';
 import { HostResolver } from '../../src/client-metadata/host-resolver';
 import { connectionCounter, FakeHostResolver } from '../support/refused-hosts';
 import { createTestApp, databases, TestApp } from '../support/test-app';
@@ -76,6 +76,18 @@ describe.each(databases)('Client ID Metadata Documents on %s', (_name, databaseU
     await documents.close();
   });
 
+  /** The token requests of a public client: its `client_id` in the form, no credentials. */
+  const exchangeCode = (clientId: string, flow: AuthorizeResult) =>
+    app.http().post('/token').type('form').send({
+      grant_type: 'authorization_code',
+      code: flow.code!,
+      redirect_uri: 'http://127.0.0.1:7777/callback',
+      client_id: clientId,
+      code_verifier: flow.verifier,
+    });
+  const refreshAs = (clientId: string, refreshToken: string) =>
+    app.http().post('/token').type('form').send({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId });
+
   it('says so in the discovery metadata', async () => {
     const res = await app.http().get('/.well-known/oauth-authorization-server');
     expect(res.body.client_id_metadata_document_supported).toBe(true);
@@ -103,22 +115,16 @@ describe.each(databases)('Client ID Metadata Documents on %s', (_name, databaseU
     expect(consentPage.text).toMatch(/name="decision"/);
     expect(consentPage.text).toContain(`Notes Agent (${host})`);
 
-    const token = await app.http().post('/token').type('form').send({
-      grant_type: 'authorization_code',
-      code: flow.code!,
-      redirect_uri: 'http://127.0.0.1:7777/callback',
-      client_id: clientId,
-      code_verifier: flow.verifier,
-    });
+    const token = await exchangeCode(clientId, flow);
     expect(token.status).toBe(200);
     expect(token.body.refresh_token).toEqual(expect.any(String));
 
-    const refreshed = await app.http().post('/token').type('form').send({ grant_type: 'refresh_token', refresh_token: token.body.refresh_token, client_id: clientId });
+    const refreshed = await refreshAs(clientId, token.body.refresh_token);
     expect(refreshed.status).toBe(200);
-    const replay = await app.http().post('/token').type('form').send({ grant_type: 'refresh_token', refresh_token: token.body.refresh_token, client_id: clientId });
+    const replay = await refreshAs(clientId, token.body.refresh_token);
     expect(replay.status).toBe(400);
     expect(replay.body.error).toBe('invalid_grant');
-    const afterReplay = await app.http().post('/token').type('form').send({ grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token, client_id: clientId });
+    const afterReplay = await refreshAs(clientId, refreshed.body.refresh_token);
     expect(afterReplay.body.error).toBe('invalid_grant');
   });
 
@@ -127,15 +133,9 @@ describe.each(databases)('Client ID Metadata Documents on %s', (_name, databaseU
     expect(clientId.length).toBeGreaterThanOrEqual(290);
     const flow = await authorize(app, { client_id: clientId, redirect_uri: 'http://127.0.0.1:7777/callback', scope: 'notes:read', user });
     expect(flow.code).toBeDefined();
-    const token = await app.http().post('/token').type('form').send({
-      grant_type: 'authorization_code',
-      code: flow.code!,
-      redirect_uri: 'http://127.0.0.1:7777/callback',
-      client_id: clientId,
-      code_verifier: flow.verifier,
-    });
+    const token = await exchangeCode(clientId, flow);
     expect(token.status).toBe(200);
-    const refreshed = await app.http().post('/token').type('form').send({ grant_type: 'refresh_token', refresh_token: token.body.refresh_token, client_id: clientId });
+    const refreshed = await refreshAs(clientId, token.body.refresh_token);
     expect(refreshed.status).toBe(200);
     // A second sign-in finds the stored consent of that client id: no consent page.
     const again = await authorize(app, { client_id: clientId, redirect_uri: 'http://127.0.0.1:7777/callback', scope: 'notes:read', user, cookies: flow.cookies });
@@ -175,7 +175,7 @@ describe.each(databases)('Client ID Metadata Documents on %s', (_name, databaseU
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.headers.location).toBeUndefined();
-    const token = await app.http().post('/token').type('form').send({ grant_type: 'refresh_token', refresh_token: 'x', client_id: clientId });
+    const token = await refreshAs(clientId, 'x');
     expect(token.status).toBe(401);
     expect(token.body.error).toBe('invalid_client');
   });
