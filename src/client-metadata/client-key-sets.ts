@@ -10,6 +10,13 @@ type KeySet = { keys: Array<Record<string, unknown>> };
 
 const MAX_CACHED_KEY_SETS = 1000;
 
+/**
+ * A cached key set is fetched again early, for an assertion whose `kid` it lacks (the client
+ * rotated its keys), once it is this old: a client's rotation is seen within a minute, and a
+ * stream of made-up `kid`s costs its `jwks_uri` at most one request a minute.
+ */
+export const REFETCH_AFTER_SECONDS = 60;
+
 /** A key set that cannot be had; the message is safe to log. */
 export class KeySetUnavailable extends Error {}
 
@@ -21,7 +28,7 @@ export class KeySetUnavailable extends Error {}
 @Injectable()
 export class ClientKeySets {
   private readonly logger = new Logger(ClientKeySets.name);
-  private readonly cache = new Map<string, { keys: KeySet; expiresAt: number }>();
+  private readonly cache = new Map<string, { keys: KeySet; fetchedAt: number; expiresAt: number }>();
   private readonly inFlight = new Map<string, Promise<KeySet>>();
 
   constructor(
@@ -30,12 +37,16 @@ export class ClientKeySets {
     private readonly clock: Clock,
   ) {}
 
-  /** The key set, or `KeySetUnavailable`. */
-  async keySet(source: ClientKeySource): Promise<KeySet> {
+  /**
+   * The key set, or `KeySetUnavailable`. `lacksKey`: the cached set did not have the key an
+   * assertion names; it is fetched again if it is at least REFETCH_AFTER_SECONDS old.
+   */
+  async keySet(source: ClientKeySource, options: { lacksKey?: boolean } = {}): Promise<KeySet> {
     if ('jwks' in source) return source.jwks;
     const now = this.clock.now().getTime();
     const cached = this.cache.get(source.jwksUri);
-    if (cached && cached.expiresAt > now) return cached.keys;
+    const refetch = options.lacksKey === true && cached !== undefined && now - cached.fetchedAt >= REFETCH_AFTER_SECONDS * 1000;
+    if (cached && cached.expiresAt > now && !refetch) return cached.keys;
     const pending = this.inFlight.get(source.jwksUri) ?? this.load(source.jwksUri).finally(() => this.inFlight.delete(source.jwksUri));
     this.inFlight.set(source.jwksUri, pending);
     return pending;
@@ -50,11 +61,12 @@ export class ClientKeySets {
       const problem = keySetProblem(fetched.body);
       if (problem) throw new KeySetUnavailable(`the key set ${problem}`);
       const keys = fetched.body as KeySet;
-      const expiresAt = this.clock.now().getTime() + cacheSeconds(fetched.cacheControl) * 1000;
+      const fetchedAt = this.clock.now().getTime();
+      const expiresAt = fetchedAt + cacheSeconds(fetched.cacheControl) * 1000;
       this.cache.delete(uri);
-      if (expiresAt > this.clock.now().getTime()) {
+      if (expiresAt > fetchedAt) {
         if (this.cache.size >= MAX_CACHED_KEY_SETS) this.cache.delete(this.cache.keys().next().value as string);
-        this.cache.set(uri, { keys, expiresAt });
+        this.cache.set(uri, { keys, fetchedAt, expiresAt });
       }
       return keys;
     } catch (error) {

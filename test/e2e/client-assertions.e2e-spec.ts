@@ -4,6 +4,7 @@ import { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { CryptoKey, exportJWK, generateKeyPair, JWK, SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
+import { REFETCH_AFTER_SECONDS } from '../../src/client-metadata/client-key-sets';
 import { MAX_ASSERTION_LIFETIME_SECONDS } from '../../src/clients/client-assertions/client-assertions';
 import { FixedClock } from '../../src/common/clock';
 import { authorize, createClient, createUser, TestUser } from '../support/authorize-flow';
@@ -126,6 +127,37 @@ describe.each(databases)('private_key_jwt for metadata-document clients on %s', 
     expect(revoked.status).toBe(200);
     const after = await introspect({ token: token.body.access_token, client_assertion_type: JWT_BEARER, client_assertion: await assertion(byUri) });
     expect(after.body.active).toBe(false);
+  });
+
+  it('fetches the key set again for a kid it lacks, so a key rotation is seen, but at most once a minute', async () => {
+    const before = await signer('ES256', 'rotating-before');
+    const after = await signer('ES256', 'rotating-after');
+    const unknown = await signer('ES256', 'rotating-unknown');
+    keys.bodies.set('/rotating-jwks.json', { keys: [before.publicJwk] });
+    const rotating = keys.document('/rotating.json', { jwks_uri: `${keys.origin}/rotating-jwks.json` });
+    const fetches = () => keys.hits.get('/rotating-jwks.json') ?? 0;
+    const authenticates = async (key: Signer) =>
+      (await introspect({ client_id: rotating, client_assertion_type: JWT_BEARER, client_assertion: await assertion(rotating, key) })).status;
+
+    expect(await authenticates(before)).toBe(200);
+    expect(fetches()).toBe(1);
+
+    // The client rotates; its next assertion names the new kid, and the cached set is a minute old.
+    clock.advance(REFETCH_AFTER_SECONDS);
+    keys.bodies.set('/rotating-jwks.json', { keys: [after.publicJwk] });
+    expect(await authenticates(after)).toBe(200);
+    expect(fetches()).toBe(2);
+
+    // A kid nobody published, within the minute: refused from the cache, the client's server left alone.
+    expect(await authenticates(unknown)).toBe(401);
+    expect(await authenticates(unknown)).toBe(401);
+    expect(fetches()).toBe(2);
+    // A minute on, one more fetch; the kid is still unknown.
+    clock.advance(REFETCH_AFTER_SECONDS);
+    expect(await authenticates(unknown)).toBe(401);
+    expect(fetches()).toBe(3);
+    // The retired key went with the old set.
+    expect(await authenticates(before)).toBe(401);
   });
 
   it('accepts the assertion the MCP SDK’s createPrivateKeyJwtAuth makes (aud: the issuer from discovery)', async () => {

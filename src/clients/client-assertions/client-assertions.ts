@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createLocalJWKSet, decodeJwt, errors, jwtVerify } from 'jose';
 import { looksLikeClientIdUrl } from '../../client-metadata/client-id-url';
 import { ClientKeySets, KeySetUnavailable } from '../../client-metadata/client-key-sets';
+import type { ClientKeySource } from '../../client-metadata/client-metadata-document';
 import { ClientMetadataResolver } from '../../client-metadata/client-metadata.resolver';
 import { Clock } from '../../common/clock';
 import { sha256 } from '../../common/crypto/hashing';
@@ -20,6 +21,8 @@ const MAX_ASSERTION_LENGTH = 8192;
 const MAX_JTI_LENGTH = 256;
 
 const BAD_CLIENT = 'client authentication failed';
+/** No key of the client's set has the assertion's `kid` (and algorithm). */
+const NO_MATCHING_KEY = Symbol('no matching key');
 const refused = (clientId: string, reason: string) => new OAuthError('invalid_client', BAD_CLIENT, `client ${clientId.slice(0, 200)}: assertion refused: ${reason}`);
 
 /**
@@ -62,18 +65,36 @@ export class ClientAssertions {
     if (!looksLikeClientIdUrl(clientId) || client.tokenEndpointAuthMethod !== 'private_key_jwt' || !source) {
       throw refused(clientId, 'the client is not a private_key_jwt metadata-document client');
     }
+    const now = this.clock.now();
+    const skew = this.config.clockSkewSeconds;
+    let verified = await this.verifySignature(clientId, source, assertion, now, {});
+    // A kid the cached key set lacks: the client may have rotated its keys since it was fetched.
+    if (verified === NO_MATCHING_KEY && 'jwksUri' in source) verified = await this.verifySignature(clientId, source, assertion, now, { lacksKey: true });
+    if (verified === NO_MATCHING_KEY) throw refused(clientId, errors.JWKSNoMatchingKey.code);
+    const { exp, jti } = verified;
+    if (exp > Math.floor(now.getTime() / 1000) + MAX_ASSERTION_LIFETIME_SECONDS + skew) {
+      throw refused(clientId, `exp is more than ${MAX_ASSERTION_LIFETIME_SECONDS} s ahead`);
+    }
+    if (typeof jti !== 'string' || !jti || jti.length > MAX_JTI_LENGTH) throw refused(clientId, 'jti must be a short string');
+    if (!(await this.jtis.use(sha256(`${clientId} ${jti}`), new Date((exp + skew) * 1000), now))) throw refused(clientId, 'jti already used');
+  }
+
+  /** The assertion's `exp` and `jti` once its signature and claims hold, or NO_MATCHING_KEY. */
+  private async verifySignature(
+    clientId: string,
+    source: ClientKeySource,
+    assertion: string,
+    now: Date,
+    options: { lacksKey?: boolean },
+  ): Promise<{ exp: number; jti: unknown } | typeof NO_MATCHING_KEY> {
     let keys: Awaited<ReturnType<ClientKeySets['keySet']>>;
     try {
-      keys = await this.keySets.keySet(source);
+      keys = await this.keySets.keySet(source, options);
     } catch (error) {
       if (error instanceof KeySetUnavailable) throw refused(clientId, error.message);
       throw error;
     }
-    const now = this.clock.now();
-    const skew = this.config.clockSkewSeconds;
     const { issuer } = this.config;
-    let exp: number;
-    let jti: unknown;
     try {
       const { payload } = await jwtVerify(assertion, createLocalJWKSet(keys as never), {
         algorithms: CLIENT_ASSERTION_ALGS,
@@ -81,19 +102,14 @@ export class ClientAssertions {
         subject: clientId,
         audience: [issuer, `${issuer}/token`],
         currentDate: now,
-        clockTolerance: skew,
+        clockTolerance: this.config.clockSkewSeconds,
         requiredClaims: ['exp', 'jti'],
       });
-      exp = payload.exp!;
-      jti = payload.jti;
+      return { exp: payload.exp!, jti: payload.jti };
     } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey) return NO_MATCHING_KEY;
       if (error instanceof errors.JOSEError) throw refused(clientId, error.code);
       throw error;
     }
-    if (exp > Math.floor(now.getTime() / 1000) + MAX_ASSERTION_LIFETIME_SECONDS + skew) {
-      throw refused(clientId, `exp is more than ${MAX_ASSERTION_LIFETIME_SECONDS} s ahead`);
-    }
-    if (typeof jti !== 'string' || !jti || jti.length > MAX_JTI_LENGTH) throw refused(clientId, 'jti must be a short string');
-    if (!(await this.jtis.use(sha256(`${clientId} ${jti}`), new Date((exp + skew) * 1000), now))) throw refused(clientId, 'jti already used');
   }
 }
