@@ -2,6 +2,6 @@
 module.exports = {
   ...require('./jest.shared'),
   rootDir: '.',
-  roots: ['<rootDir>/src', '<rootDir>/packages'],
+  roots: ['<rootDir>/src', '<rootDir>/demo', '<rootDir>/packages'],
   testRegex: '\\.spec\\.ts$',
 };

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordingHttp } from './http';
-import { ChildServers, freePort } from './processes';
+import { freePort } from './free-port';
+import { ChildServers } from './processes';
 import type { DemoWorld } from './story';
 
 /** The access-token lifetime of the second instance (step 7) and the resource server's clock-skew allowance. */

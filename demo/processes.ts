@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 /** A server the demo started, as a child process on 127.0.0.1. */
@@ -25,18 +24,6 @@ export interface StartOptions {
 
 /** Variables a child needs from ours; nothing else leaks in (an operator's settings would change the story). */
 const INHERITED = ['PATH', 'HOME', 'SYSTEMROOT', 'TMPDIR', 'NODE_PATH'];
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** The servers the demo started: each is known from its spawn on, so a stop reaches them all. */
 export class ChildServers {

@@ -2,18 +2,31 @@
 // Starts a server as a child process on a free loopback port, waits until it answers, samples
 // its resident memory from /proc, and stops it again.
 const { spawn } = require('node:child_process');
+const { randomInt } = require('node:crypto');
 const { readFileSync } = require('node:fs');
 const net = require('node:net');
 
-/** A free TCP port on 127.0.0.1. */
-function freePort() {
-  return new Promise((resolve, reject) => {
+/**
+ * A free TCP port on 127.0.0.1, drawn below the kernel's ephemeral range, by the same rule as
+ * demo/free-port.ts: a port found free inside that range and closed again can be taken by an
+ * outgoing connection before the child binds it.
+ */
+const handedOut = new Set();
+async function freePort() {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = randomInt(20_000, 32_000);
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error('no free port on 127.0.0.1 between 20000 and 32000');
+}
+
+function canListen(port) {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 

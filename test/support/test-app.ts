@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import { freePort } from '../../demo/free-port';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { Clock, FixedClock } from '../../src/common/clock';
@@ -111,17 +112,7 @@ async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
   }
 }
 
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1, outside the range the kernel hands out by itself (see free-port.ts). */
+export { freePort };
 
 export type { INestApplication };
