@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * SHA-256 of a server-generated secret (refresh token, code, client secret, session id), as
@@ -7,7 +7,8 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
  * Passwords, which people choose, use argon2id instead (users/password-hasher.ts).
  */
 export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
+  // One-shot: no Hash object per call, which showed on every client authentication.
+  return hash('sha256', value, 'base64url');
 }
 
 export function hmacSha256(key: Buffer, value: string): string {
