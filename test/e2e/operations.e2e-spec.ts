@@ -146,6 +146,15 @@ describe.each(databases)('operations on %s', (name, databaseUrl) => {
       expect(form.body.error).toBe('invalid_request');
     });
 
+    it('answers 413 JSON to a streamed body (no Content-Length) once it passes 100 kB, after reading the rest', async () => {
+      const req = app.http().post('/token').type('form');
+      // 26 chunks of 4 kB, sent chunked: the limit is met while the body is still arriving.
+      for (let i = 0; i < 26; i++) req.write(`p${i}=${'x'.repeat(4096)}&`);
+      const res = await req;
+      expect(res.status).toBe(413);
+      expect(res.body).toEqual({ error: 'invalid_request', error_description: 'the request body is larger than 100kb' });
+    });
+
     it('answers 4xx JSON to a body in a content type the admin API does not read', async () => {
       const res = await app.http().post('/admin/clients').set(AUTH).set('Content-Type', 'text/plain').send(JSON.stringify(webApp));
       expect(res.status).toBe(400);
