@@ -205,9 +205,9 @@ const metadata = () => ({
   jwks_uri: `${issuer}/jwks`,
 });
 
-const server = http.createServer((req, res) => {
+/** Answers one request: the routing of the ceiling, shared with the floor (bench/floor.js). */
+function route(req, res) {
   const url = new URL(req.url, issuer);
-  const route = `${req.method} ${url.pathname}`;
   const handle = {
     'GET /api/me': () => me(req, res),
     'POST /token': () => token(req, res),
@@ -216,21 +216,31 @@ const server = http.createServer((req, res) => {
     'POST /login': () => login(req, res),
     'GET /.well-known/oauth-authorization-server': () => json(res, 200, metadata()),
     'GET /jwks': () => json(res, 200, { keys: [keys.publicJwk] }),
-  }[route];
+  }[`${req.method} ${url.pathname}`];
   if (!handle) {
     res.writeHead(404);
     return res.end();
   }
-  Promise.resolve(handle()).catch(() => {
+  return Promise.resolve(handle()).catch(() => {
     if (!res.headersSent) oauthError(res, 500, 'server_error');
     else res.end();
   });
-});
+}
 
-(async () => {
+/** The signing key, made once before the first request. */
+async function prepare() {
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const publicJwk = { ...(await exportJWK(publicKey)), kid: 'ceiling-1', alg: 'ES256', use: 'sig' };
   keys = { privateKey, publicKey, publicJwk, kid: publicJwk.kid };
-  server.keepAliveTimeout = 65_000;
-  server.listen(port, '127.0.0.1');
-})();
+}
+
+module.exports = { port, prepare, route };
+
+if (require.main === module) {
+  (async () => {
+    await prepare();
+    const server = http.createServer(route);
+    server.keepAliveTimeout = 65_000;
+    server.listen(port, '127.0.0.1');
+  })();
+}

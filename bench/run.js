@@ -5,7 +5,7 @@
 // the peer with the same load settings, in one run. Only ratios within one run compare.
 //
 //   node bench/run.js [--duration 10] [--connections 32] [--scenarios verify,refresh]
-//                     [--targets ours,ceiling,peer,peer-offline] [--instances 2] [--warmup 2] [--smoke]
+//                     [--targets ours,ceiling,floor,peer,peer-offline] [--instances 2] [--warmup 2] [--smoke]
 //                     [--out file.json] [--entry dist/src/main.js] [--profile dir] [--rate req/s]
 // --rate caps the offered load (for a light profile beside other work); figures are then not
 // throughput.
@@ -23,7 +23,7 @@ const SCALE_SCENARIOS = ['verify', 'refresh'];
 
 function parseArgs(argv) {
   const options = {
-    duration: 10, connections: 32, scenarios: SCENARIO_NAMES, targets: ['ours', 'ceiling', 'peer', 'peer-offline'],
+    duration: 10, connections: 32, scenarios: SCENARIO_NAMES, targets: ['ours', 'ceiling', 'floor', 'peer', 'peer-offline'],
     instances: 2, entry: 'dist/src/main.js', smoke: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -129,7 +129,7 @@ async function main() {
       }
     }
   }
-  for (const kind of ['ceiling', 'peer', 'peer-offline']) {
+  for (const kind of ['ceiling', 'floor', 'peer', 'peer-offline']) {
     if (!options.targets.includes(kind)) continue;
     // The second peer configuration differs only in how refresh tokens are granted.
     const names = kind === 'peer-offline' ? options.scenarios.filter((name) => name === 'refresh') : options.scenarios;

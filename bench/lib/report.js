@@ -5,6 +5,7 @@ const os = require('node:os');
 const COLUMNS = [
   ['ours_sqlite', 'ours (sqlite)'],
   ['ceiling', 'ceiling'],
+  ['floor', 'floor (Nest)'],
   ['peer', 'peer'],
   ['peer_offline', 'peer (offline)'],
   ['ours_postgres', 'ours (pg)'],
@@ -23,6 +24,9 @@ function ratios(results, scenario) {
     oursToPeer: ratio(rate(ours), rate(results.peer?.[scenario])),
     oursToPeerOffline: ratio(rate(ours), rate(results.peer_offline?.[scenario])),
     postgresToPeer: ratio(rate(results.ours_postgres?.[scenario]), rate(results.peer?.[scenario])),
+    // What the framework alone reaches, and what of it we keep.
+    floorToPeer: ratio(rate(results.floor?.[scenario]), rate(results.peer?.[scenario])),
+    oursToFloor: ratio(rate(ours), rate(results.floor?.[scenario])),
     p99ToCeiling: ours?.supported && results.ceiling?.[scenario]?.supported
       ? ratio(ours.p99Ms, results.ceiling[scenario].p99Ms) : undefined,
   };
@@ -77,7 +81,7 @@ function cell(figures) {
 function table(results, scenarioNames) {
   const columns = COLUMNS.filter(([key]) => results[key]);
   const lines = [];
-  const header = ['scenario'.padEnd(18), ...columns.map(([, title]) => pad(title, 22)), pad('ours/ceil', 10), pad('ours/peer', 10), pad('ours/p-off', 10)];
+  const header = ['scenario'.padEnd(18), ...columns.map(([, title]) => pad(title, 22)), pad('ours/ceil', 10), pad('ours/peer', 10), pad('ours/p-off', 10), pad('ours/floor', 10), pad('floor/peer', 10)];
   lines.push(header.join(' '));
   lines.push('-'.repeat(header.join(' ').length));
   for (const scenario of scenarioNames) {
@@ -88,6 +92,8 @@ function table(results, scenarioNames) {
       pad(r.oursToCeiling ?? '-', 10),
       pad(r.oursToPeer ?? '-', 10),
       pad(r.oursToPeerOffline ?? '-', 10),
+      pad(r.oursToFloor ?? '-', 10),
+      pad(r.floorToPeer ?? '-', 10),
     ].join(' '));
   }
   lines.push('');
@@ -102,7 +108,7 @@ function table(results, scenarioNames) {
     ].join(' '));
   }
   lines.push('');
-  lines.push('server CPU time (user+system, all threads) per request, per full flow for code_flow; ratio ours/ceiling, ours/peer, ours/peer (offline)');
+  lines.push('server CPU time (user+system, all threads) per request, per full flow for code_flow; ratio ours/ceiling, ours/peer, ours/peer (offline), ours/floor');
   for (const scenario of scenarioNames) {
     const cost = (key) => (results[key]?.[scenario]?.supported ? results[key][scenario].cpuMsPerUnit : undefined);
     lines.push([
@@ -111,6 +117,7 @@ function table(results, scenarioNames) {
       pad(ratio(cost('ours_sqlite'), cost('ceiling')) ?? '-', 10),
       pad(ratio(cost('ours_sqlite'), cost('peer')) ?? '-', 10),
       pad(ratio(cost('ours_sqlite'), cost('peer_offline')) ?? '-', 10),
+      pad(ratio(cost('ours_sqlite'), cost('floor')) ?? '-', 10),
     ].join(' '));
   }
   return lines.join('\n');
@@ -135,12 +142,12 @@ function markdown(document) {
   const fmt = (f) => (!f ? '' : !f.supported ? 'n/a'
     : `${Math.round(rate(f)).toLocaleString('en')}${f.flowsPerSec !== undefined ? ' flows/s' : ''} · ${f.p50Ms}/${f.p99Ms} ms · ${f.cpuMsPerUnit} ms CPU · ${Math.round(f.peakRssMb)} MB`);
   const lines = [
-    `| scenario | ${columns.map(([, title]) => title).join(' | ')} | ours / ceiling | ours / peer | ours / peer (offline) |`,
-    `|---|${columns.map(() => '---').join('|')}|---|---|---|`,
+    `| scenario | ${columns.map(([, title]) => title).join(' | ')} | ours / ceiling | ours / peer | ours / peer (offline) | ours / floor | floor / peer |`,
+    `|---|${columns.map(() => '---').join('|')}|---|---|---|---|---|`,
   ];
   for (const name of scenarioNames) {
     const r = ratios(results, name);
-    lines.push(`| \`${name}\` | ${columns.map(([key]) => fmt(results[key][name])).join(' | ')} | ${r.oursToCeiling ?? '–'} | ${r.oursToPeer ?? '–'} | ${r.oursToPeerOffline ?? '–'} |`);
+    lines.push(`| \`${name}\` | ${columns.map(([key]) => fmt(results[key][name])).join(' | ')} | ${r.oursToCeiling ?? '–'} | ${r.oursToPeer ?? '–'} | ${r.oursToPeerOffline ?? '–'} | ${r.oursToFloor ?? '–'} | ${r.floorToPeer ?? '–'} |`);
   }
   lines.push('', '| target | goal | this run | met |', '|---|---|---|---|');
   for (const t of targets) lines.push(`| \`${t.scenario}\` | ${t.goal} | ${t.value ?? '–'} | ${t.met === undefined ? '–' : t.met ? 'yes' : '**no**'} |`);

@@ -152,7 +152,7 @@ const referenceEnv = {
   BENCH_USER_PASSWORD: randomBytes(12).toString('base64url'),
 };
 
-/** The ceiling (bench/ceiling.js) or the peer (bench/peer.js), configured by environment. */
+/** The ceiling (bench/ceiling.js), the floor (bench/floor.js) or the peer (bench/peer.js), configured by environment. */
 async function startReference(kind, { root }) {
   const port = await freePort();
   const server = await startServer({
@@ -171,7 +171,7 @@ async function startReference(kind, { root }) {
       label: kind,
       servers: [server],
       urls: [server.baseUrl],
-      endpoints: { ...discovered, me: kind === 'ceiling' ? `${server.baseUrl}/api/me` : undefined },
+      endpoints: { ...discovered, me: kind === 'ceiling' || kind === 'floor' ? `${server.baseUrl}/api/me` : undefined },
       client,
       user: { email: referenceEnv.BENCH_USER_EMAIL, password: referenceEnv.BENCH_USER_PASSWORD },
       notes: [],

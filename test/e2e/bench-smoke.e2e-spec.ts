@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { compiledTree } from '../support/compiled-build';
 
 // Keeps the benchmark harness from rotting: `npm run bench` in its 2-second smoke mode
-// against our server on sqlite, the ceiling and the peer (both configurations). No timing is asserted, only that
+// against our server on sqlite, the ceiling, the floor (the ceiling's work served through Nest) and the peer (both configurations). No timing is asserted, only that
 // every scenario produced figures without errors.
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
@@ -48,16 +48,16 @@ describe('benchmark harness (smoke mode)', () => {
 
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it('runs every scenario for 2 seconds against ours, the ceiling and the peer, and refresh against the offline peer', () => {
+  it('runs every scenario for 2 seconds against ours, the ceiling, the floor and the peer, and refresh against the offline peer', () => {
     expect(document.settings.duration).toBe(2);
     expect(document.settings.scenarios).toEqual(SCENARIOS);
-    expect(Object.keys(document.results).sort()).toEqual(['ceiling', 'ours_sqlite', 'peer', 'peer_offline']);
+    expect(Object.keys(document.results).sort()).toEqual(['ceiling', 'floor', 'ours_sqlite', 'peer', 'peer_offline']);
     expect(Object.keys(document.results.peer_offline)).toEqual(['refresh']);
     expect(document.results.peer_offline.refresh.supported).toBe(true);
     expect(document.results.peer_offline.refresh.requests).toBeGreaterThan(0);
   });
 
-  it.each(['ours_sqlite', 'ceiling'])('%s answers every scenario with figures', (target) => {
+  it.each(['ours_sqlite', 'ceiling', 'floor'])('%s answers every scenario with figures', (target) => {
     for (const scenario of SCENARIOS) {
       const figures = document.results[target][scenario];
       expect({ scenario, supported: figures.supported }).toEqual({ scenario, supported: true });
