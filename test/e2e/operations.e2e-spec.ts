@@ -128,6 +128,24 @@ describe.each(databases)('operations on %s', (name, databaseUrl) => {
     });
   });
 
+  describe('security headers', () => {
+    // helmet's defaults, on answers of every kind: a JSON success, an OAuth error, a 404, a page.
+    it.each([
+      ['discovery', () => app.http().get('/.well-known/oauth-authorization-server')],
+      ['a refused token request', () => app.http().post('/token').type('form').send({ grant_type: 'client_credentials' })],
+      ['an unknown path', () => app.http().get('/no/such/path')],
+      ['the admin API', () => app.http().get('/admin/clients').set(AUTH)],
+    ])('are on %s', async (_label, send) => {
+      const res = await send();
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    });
+  });
+
   describe('errors a client can cause', () => {
     it('answers 400 JSON to a malformed JSON body', async () => {
       const res = await app.http().post('/admin/clients').set(AUTH).set('Content-Type', 'application/json').send('{"client_name": ');
