@@ -23,9 +23,22 @@ export class PreparedRows<Entity extends ObjectLiteral> {
   /** `findOneBy({ [property]: value })`: the one row whose `property` equals the value, or null. */
   findOneBy<Property extends keyof Entity & string>(property: Property): (value: Entity[Property]) => Promise<Entity | null> {
     const key = this.column(property);
-    const select = this.prepare(`SELECT ${this.columns.map((column) => this.escape(column.databaseName)).join(', ')} FROM ${this.table} WHERE ${this.escape(key.databaseName)} = ?`);
+    const select = this.prepare(`SELECT ${this.selectList()} FROM ${this.table} WHERE ${this.escape(key.databaseName)} = ?`);
     return async (value) => {
       const [row] = await select.rows([this.persistent(value, key)]);
+      return row ? this.hydrate(row) : null;
+    };
+  }
+
+  /**
+   * A read of one row that `findOneBy` cannot say (a join): `fromWhere` follows
+   * `SELECT <every column of the table aliased as alias>`, with `?` for its parameters, which
+   * are passed as the driver takes them.
+   */
+  findOneWhere(alias: string, fromWhere: string): (parameters: unknown[]) => Promise<Entity | null> {
+    const select = this.prepare(`SELECT ${this.selectList(alias)} ${fromWhere}`);
+    return async (parameters) => {
+      const [row] = await select.rows(parameters);
       return row ? this.hydrate(row) : null;
     };
   }
@@ -54,6 +67,12 @@ export class PreparedRows<Entity extends ObjectLiteral> {
     const statement = new RawStatement(this.repository.manager.connection, sql);
     this.statements.push(statement);
     return statement;
+  }
+
+  /** Every column of the entity, qualified by `alias` when given. */
+  private selectList(alias?: string): string {
+    const prefix = alias ? `${alias}.` : '';
+    return this.columns.map((column) => `${prefix}${this.escape(column.databaseName)}`).join(', ');
   }
 
   private column(property: string): ColumnMetadata {

@@ -100,4 +100,18 @@ describe.each(databases)('prepared rows on %s', (_name, databaseUrl) => {
     await prepared(families).insert()({ ...family, offline: true });
     expect(await families.findOneBy({ id: family.id })).toMatchObject({ offline: true, generation: 0, sessionId: null, expiresAt: now });
   });
+
+  it('reads the row of one table through a join as TypeORM reads it, and null when nothing matches', async () => {
+    const now = new Date(1_800_000_001_000);
+    await families.insert({
+      id: 'joined-family', clientId: 'client', userId: 'prepared-user-2', scope: 'openid', resources: '', authTime: now, sessionId: null,
+      createdAt: now, expiresAt: now, lastUsedAt: now, generation: 0, tokenSecret: null, tokenKeyId: null, currentTokenHash: null,
+      previousTokenHash: null, rotatedAt: null, revokedAt: null, revokedReason: null, offline: false,
+    });
+    const userOfFamily = prepared(users).findOneWhere('u', 'FROM users u INNER JOIN token_families f ON f.user_id = u.id WHERE f.id = ?');
+    const user = await userOfFamily(['joined-family']);
+    expect(user).toBeInstanceOf(User);
+    expect(user).toEqual(await users.findOneBy({ id: 'prepared-user-2' }));
+    expect(await userOfFamily(['no-such-family'])).toBeNull();
+  });
 });

@@ -1,7 +1,6 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, IsNull, Repository } from 'typeorm';
-import { epochMs } from '../../database/columns';
 import { PreparedRows } from '../../database/prepared-rows';
 import { RawStatement } from '../../database/raw-sql';
 import { RefreshToken } from './refresh-token.entity';
@@ -14,14 +13,15 @@ import { TokenFamily } from './token-family.entity';
  */
 @Injectable()
 export class TokenFamiliesRepository implements BeforeApplicationShutdown {
-  // The statements of every refresh (one read by id, one compare-and-set) are plain SQL,
-  // prepared once (raw-sql.ts): a profile put ~15% of the CPU of a refresh in building them
-  // with a QueryBuilder, and a third in sqlite3 preparing and finalizing them per call.
-  private readonly familyById: RawStatement<FamilyRow>;
-  private readonly familyOfOldToken: RawStatement<FamilyRow>;
+  // The statements of every refresh (one read by id, one compare-and-set) are prepared once
+  // (raw-sql.ts, prepared-rows.ts): a profile put ~15% of the CPU of a refresh in building them
+  // with a QueryBuilder, and a third in sqlite3 preparing and finalizing them per call. Rows
+  // read back as TypeORM would build them.
+  private readonly familyById: (id: string) => Promise<TokenFamily | null>;
+  private readonly familyOfOldToken: (parameters: [tokenHash: string]) => Promise<TokenFamily | null>;
   private readonly compareAndSetGeneration: RawStatement;
   private readonly compareAndSetOldToken: RawStatement;
-  // A code exchange inserts the family: prepared once too.
+  // A code exchange inserts the family.
   private readonly prepared: PreparedRows<TokenFamily>;
   private readonly insertFamily: (family: TokenFamily) => Promise<void>;
 
@@ -32,13 +32,8 @@ export class TokenFamiliesRepository implements BeforeApplicationShutdown {
     const dataSource = families.manager.connection;
     this.prepared = new PreparedRows(families);
     this.insertFamily = this.prepared.insert();
-    this.familyById = new RawStatement(dataSource, `SELECT ${FAMILY_COLUMNS.map((name) => `f.${name}`).join(', ')} FROM token_families f WHERE f.id = ?`);
-    this.familyOfOldToken = new RawStatement(
-      dataSource,
-      `SELECT ${FAMILY_COLUMNS.map((name) => `f.${name}`).join(', ')}
-       FROM token_families f INNER JOIN refresh_tokens rt ON rt.family_id = f.id
-       WHERE rt.token_hash = ?`,
-    );
+    this.familyById = this.prepared.findOneBy('id');
+    this.familyOfOldToken = this.prepared.findOneWhere('f', 'FROM token_families f INNER JOIN refresh_tokens rt ON rt.family_id = f.id WHERE rt.token_hash = ?');
     this.compareAndSetGeneration = new RawStatement(
       dataSource,
       `UPDATE token_families SET generation = ?, token_key_id = ?, rotated_at = ?, last_used_at = ?
@@ -54,7 +49,7 @@ export class TokenFamiliesRepository implements BeforeApplicationShutdown {
 
   /** Before the store closes: sqlite cannot close a connection with statements still prepared on it. */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([this.familyById, this.familyOfOldToken, this.compareAndSetGeneration, this.compareAndSetOldToken, this.prepared].map((statement) => statement.finalize()));
+    await Promise.all([this.compareAndSetGeneration, this.compareAndSetOldToken, this.prepared].map((statement) => statement.finalize()));
   }
 
   /**
@@ -67,15 +62,13 @@ export class TokenFamiliesRepository implements BeforeApplicationShutdown {
   }
 
   /** One read by primary key. */
-  async findById(id: string): Promise<TokenFamily | null> {
-    const [row] = await this.familyById.rows([id]);
-    return row ? toFamily(row) : null;
+  findById(id: string): Promise<TokenFamily | null> {
+    return this.familyById(id);
   }
 
   /** The family of an old-form refresh token (random, stored by hash), live or spent, in one query. */
-  async findByOldTokenHash(tokenHash: string): Promise<TokenFamily | null> {
-    const [row] = await this.familyOfOldToken.rows([tokenHash]);
-    return row ? toFamily(row) : null;
+  findByOldTokenHash(tokenHash: string): Promise<TokenFamily | null> {
+    return this.familyOfOldToken([tokenHash]);
   }
 
   /**
@@ -173,56 +166,4 @@ export class TokenFamiliesRepository implements BeforeApplicationShutdown {
     await this.families.createQueryBuilder().delete().where('id IN (:...familyIds)', { familyIds }).execute();
     return familyIds.length;
   }
-}
-
-const FAMILY_COLUMNS = [
-  'id', 'client_id', 'user_id', 'scope', 'resources', 'auth_time', 'created_at', 'expires_at', 'last_used_at', 'generation', 'token_secret',
-  'token_key_id', 'current_token_hash', 'previous_token_hash', 'rotated_at', 'revoked_at', 'revoked_reason', 'session_id', 'offline',
-] as const;
-
-/** A `token_families` row as the drivers answer it: PostgreSQL hands `bigint` back as a string. */
-interface FamilyRow {
-  id: string;
-  client_id: string;
-  user_id: string;
-  scope: string;
-  resources: string | null;
-  auth_time: string | number;
-  created_at: string | number;
-  expires_at: string | number;
-  last_used_at: string | number;
-  generation: number | null;
-  token_secret: string | null;
-  token_key_id: string | null;
-  current_token_hash: string | null;
-  previous_token_hash: string | null;
-  rotated_at: string | number | null;
-  revoked_at: string | number | null;
-  revoked_reason: string | null;
-  session_id: string | null;
-  offline: boolean | number;
-}
-
-function toFamily(row: FamilyRow): TokenFamily {
-  return Object.assign(new TokenFamily(), {
-    id: row.id,
-    clientId: row.client_id,
-    userId: row.user_id,
-    scope: row.scope,
-    resources: row.resources,
-    authTime: epochMs.from(row.auth_time) as Date,
-    createdAt: epochMs.from(row.created_at) as Date,
-    expiresAt: epochMs.from(row.expires_at) as Date,
-    lastUsedAt: epochMs.from(row.last_used_at) as Date,
-    generation: row.generation,
-    tokenSecret: row.token_secret,
-    tokenKeyId: row.token_key_id,
-    currentTokenHash: row.current_token_hash,
-    previousTokenHash: row.previous_token_hash,
-    rotatedAt: epochMs.from(row.rotated_at) as Date | null,
-    revokedAt: epochMs.from(row.revoked_at) as Date | null,
-    revokedReason: row.revoked_reason,
-    sessionId: row.session_id,
-    offline: Boolean(row.offline), // sqlite answers 0 or 1
-  });
 }
