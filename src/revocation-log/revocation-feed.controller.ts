@@ -1,6 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientAuthenticator } from '../clients/client-authenticator';
+import { carryHeadersToRaw } from '../common/security-headers';
 import { RevocationFeedService } from './revocation-feed.service';
 
 /** The revocation feed (a project extension of the contract): Server-Sent Events for resource servers. */
@@ -19,6 +20,7 @@ export class RevocationFeedController {
   async stream(@Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     await this.clients.authenticate({ authorization: req.headers.authorization, body: {}, ip: req.ip });
     // The stream is written on the raw response from here on; Fastify sends nothing more.
+    carryHeadersToRaw(res);
     res.hijack();
     await this.feed.subscribe(res.raw, parseLastEventId(req.headers['last-event-id']));
   }

@@ -51,6 +51,9 @@ describe.each(databases)('revocation feed on %s', (_name, databaseUrl) => {
     const reader = await open();
     expect(reader.status).toBe(200);
     expect(reader.contentType).toMatch(/^text\/event-stream/);
+    // Written past Fastify, the stream still carries the security headers.
+    expect(reader.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(reader.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
     await reader.until(() => reader.events.some((event) => event.data.jti === 'feed-jti-1'));
     expect(reader.events).toContainEqual({ id: String(family.seq), data: { sid: 'feed-family-1', exp: Math.ceil(expiresAt.getTime() / 1000) } });
     expect(reader.events).toContainEqual({ id: String(token.seq), data: { jti: 'feed-jti-1', exp: Math.ceil(expiresAt.getTime() / 1000) } });

@@ -11,6 +11,7 @@ export class FeedReader {
   readonly comments: string[] = [];
   status = 0;
   contentType = '';
+  headers = new Headers();
   private readonly abort = new AbortController();
   private buffer = '';
   private done?: Promise<void>;
@@ -21,6 +22,7 @@ export class FeedReader {
     const response = await fetch(`${baseUrl}/revocations/stream`, { headers, signal: reader.abort.signal });
     reader.status = response.status;
     reader.contentType = response.headers.get('content-type') ?? '';
+    reader.headers = response.headers;
     if (response.ok && response.body) reader.done = reader.pump(response.body);
     else await response.body?.cancel();
     return reader;
