@@ -60,7 +60,7 @@ async function measure(name, target, { connections, duration, warmup, rate }) {
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats || {}).map(([code, { count }]) => [code, count])),
     peakRssMb: round(peakRssMb),
     // Server CPU time per answered request (per flow for code_flow): robust against a busy machine.
-    cpuMsPerUnit: round(cpuMs / Math.max(1, plan.units ? plan.units() : result.requests.total), 2),
+    cpuMsPerUnit: round(cpuMs / Math.max(1, plan.units ? plan.units() : result.requests.total), 3),
     serverCpuPercent: round((cpuMs / (seconds * 1000)) * 100),
     seconds: round(seconds, 2),
     connections,
