@@ -18,6 +18,7 @@ import { RefreshToken } from './refresh-tokens/refresh-token.entity';
 import { RefreshTokenKey } from './refresh-tokens/refresh-token-key.entity';
 import { RefreshTokenKeyRing } from './refresh-tokens/refresh-token-key-ring';
 import { RefreshTokenKeysRepository } from './refresh-tokens/refresh-token-keys.repository';
+import { KnownFamilies } from './refresh-tokens/known-families';
 import { RefreshTokenIssuer } from './refresh-tokens/refresh-token.issuer';
 import { RefreshTokenKeysAdminController } from './refresh-tokens/refresh-token-keys-admin.controller';
 import { TokenFamiliesRepository } from './refresh-tokens/token-families.repository';
@@ -52,6 +53,7 @@ import { TokenPurgeJob } from './token-purge.job';
     AccessTokenInspector,
     RefreshTokenKeyRing,
     RefreshTokenIssuer,
+    KnownFamilies,
     IdTokenIssuer,
     IdTokenHintReader,
     TokenFamiliesRepository,

@@ -136,6 +136,32 @@ describe.each(databases)('refresh tokens on %s', (_name, databaseUrl) => {
       expect(statements.filter((sql) => /^(INSERT|UPDATE|DELETE)\b/i.test(sql))).toEqual([tokenTables[1]]);
     });
 
+    it('rotates a family this instance has read before with the conditional update alone', async () => {
+      const first = await signInAndExchange(app, party);
+      // The first refresh reads the family's row; from then on this instance knows the family.
+      const second = await refresh(app, party.client, first.refresh_token!);
+      const counter = StatementCounter.start(app.app.getHttpServer());
+      try {
+        expect((await refresh(app, party.client, second.body.refresh_token)).status).toBe(200);
+      } finally {
+        counter.stop();
+      }
+      const tokenTables = counter.inRequests().filter((sql) => /token_families|refresh_tokens/.test(sql));
+      expect(tokenTables).toEqual([expect.stringMatching(/^UPDATE token_families SET generation = .* WHERE id = (\?|\$\d) AND generation = (\?|\$\d) AND revoked_at IS NULL$/)]);
+    });
+
+    it('still detects reuse of a spent token of a family this instance knows, and revokes it', async () => {
+      const first = await signInAndExchange(app, party);
+      const second = await refresh(app, party.client, first.refresh_token!);
+      const third = await refresh(app, party.client, second.body.refresh_token);
+      expect(third.status).toBe(200);
+      const reused = await refresh(app, party.client, second.body.refresh_token);
+      expect(reused.status).toBe(400);
+      expect(reused.body.error).toBe('invalid_grant');
+      expect((await refresh(app, party.client, third.body.refresh_token)).body.error).toBe('invalid_grant');
+      expect(await introspect(app, party.client, third.body.access_token)).toEqual({ active: false });
+    });
+
     it('reports affected rows of a conditional UPDATE on this database', async () => {
       const first = await signInAndExchange(app, party);
       const repository = app.get(TokenFamiliesRepository);
@@ -260,6 +286,32 @@ describe.each(databases)('refresh tokens on %s', (_name, databaseUrl) => {
       }
     });
     afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+    it.each([
+      ['0', 1],
+      ['30', 20],
+    ])('with grace %s, when both instances already know the family, of 20 refreshes split across both, %i succeed with one successor', async (grace, successes) => {
+      const first = await createTestApp({ databaseUrl: sharedUrl, env: { REFRESH_REUSE_GRACE: grace } });
+      const second = await createTestApp({ databaseUrl: first.databaseUrl, env: { REFRESH_REUSE_GRACE: grace } });
+      try {
+        const party = await createParty(first);
+        const tokens = await signInAndExchange(first, party);
+        // One refresh on each: both have read the family, so both race without reading it.
+        const onFirst = await refresh(first, party.client, tokens.refresh_token!);
+        const onSecond = await refresh(second, party.client, onFirst.body.refresh_token);
+        expect(onSecond.status).toBe(200);
+        const answers = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => refresh(i % 2 ? second : first, party.client, onSecond.body.refresh_token)),
+        );
+        expect(answers.every((res) => res.status === 200 || (res.status === 400 && res.body.error === 'invalid_grant'))).toBe(true);
+        const winners = answers.filter((res) => res.status === 200);
+        expect(winners).toHaveLength(successes);
+        expect(new Set(winners.map((res) => res.body.refresh_token)).size).toBe(1);
+      } finally {
+        await second.close();
+        await first.close();
+      }
+    });
 
     it.each([
       ['0', 1],

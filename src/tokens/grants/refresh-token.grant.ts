@@ -19,7 +19,8 @@ const BAD_TOKEN = 'the refresh token is invalid, expired or revoked';
 /**
  * RFC 6749 §6 with rotation and reuse detection. A refresh token proves its family and
  * generation (RefreshTokenIssuer), so the rotation is one read of the family row by primary
- * key and one compare-and-set on it: `generation = g → g + 1`. The winner answers the token of
+ * key and one compare-and-set on it: `generation = g → g + 1`; for a family this instance has
+ * read before, the compare-and-set alone (KnownFamilies). The winner answers the token of
  * g + 1; a repeat of g answers that same token within the grace window, and any other earlier
  * generation is reuse: the family dies. A token that proves nothing is unknown, and changes nothing.
  */
@@ -42,6 +43,9 @@ export class RefreshTokenGrant implements GrantHandler {
     const requestedScope = params.optional('scope');
     const now = this.clock.now();
 
+    const rotated = await this.rotateKnown(token, params, requestedScope, client, now);
+    if (rotated) return rotated;
+
     const presented = await this.tokens.recognise(token);
     if (!presented) throw new OAuthError('invalid_grant', BAD_TOKEN, 'unknown refresh token');
     const { family, generation } = presented;
@@ -52,10 +56,9 @@ export class RefreshTokenGrant implements GrantHandler {
       throw new OAuthError('invalid_grant', BAD_TOKEN, `token of client ${family.clientId} presented by ${client.clientId}`);
     }
     if (family.revokedAt) throw new OAuthError('invalid_grant', BAD_TOKEN, `family ${family.id} revoked`);
-    this.assertUnexpired(family, now);
-    // RFC 6749 §6: checked before the spend, so a bad scope does not cost the client its token.
-    // RFC 8707: a token for one of the granted resources, with that resource's part of the scope.
-    const target = this.targets.forToken(grantedResources(family.resources, this.config), params.resources(), narrowScope(family.scope, requestedScope), requestedScope !== undefined);
+    const expired = this.expiry(family, now);
+    if (expired) throw new OAuthError('invalid_grant', BAD_TOKEN, `family ${family.id} ${expired}`);
+    const target = this.target(family, params, requestedScope);
 
     let current = family;
     if (isLive) {
@@ -89,13 +92,48 @@ export class RefreshTokenGrant implements GrantHandler {
     );
   }
 
-  private assertUnexpired(family: TokenFamily, now: Date): void {
-    if (now.getTime() >= family.expiresAt.getTime()) {
-      throw new OAuthError('invalid_grant', BAD_TOKEN, `family ${family.id} past its absolute lifetime`);
+  /**
+   * The common case without reading the family's row: a family this instance has read before,
+   * presented by its own client, well within its lifetimes (the idle one counted from the last
+   * use seen here, which the real one can only be later than), for a scope it may have. The
+   * compare-and-set then alone decides whether the token was live. Anything else, a lost
+   * compare-and-set included, is left to the full path, which reads the row and says why.
+   */
+  private async rotateKnown(
+    token: string,
+    params: TokenParams,
+    requestedScope: string | undefined,
+    client: AuthenticatedClient,
+    now: Date,
+  ): Promise<TokenGrantResult | undefined> {
+    const presented = this.tokens.recogniseKnown(token);
+    if (!presented || presented.family.clientId !== client.clientId || this.expiry(presented.family, now)) return undefined;
+    let target: ReturnType<RefreshTokenGrant['target']>;
+    try {
+      target = this.target(presented.family, params, requestedScope);
+    } catch (error) {
+      if (error instanceof OAuthError) return undefined;
+      throw error;
     }
-    if (now.getTime() >= family.lastUsedAt.getTime() + this.config.refreshTokenIdleTtlSeconds * 1000) {
-      throw new OAuthError('invalid_grant', BAD_TOKEN, `family ${family.id} idle too long`);
-    }
+    const successor = await this.tokens.rotate(presented, now);
+    if (!successor) return undefined;
+    this.metrics.refreshRotated();
+    return this.result(presented.family, target, successor);
+  }
+
+  /**
+   * RFC 6749 §6: checked before the spend, so a bad scope does not cost the client its token.
+   * RFC 8707: a token for one of the granted resources, with that resource's part of the scope.
+   */
+  private target(family: TokenFamily, params: TokenParams, requestedScope: string | undefined): { scopes: string[]; audience: string } {
+    return this.targets.forToken(grantedResources(family.resources, this.config), params.resources(), narrowScope(family.scope, requestedScope), requestedScope !== undefined);
+  }
+
+  /** Why the family has ended by its lifetimes, or undefined while it lives. */
+  private expiry(family: TokenFamily, now: Date): string | undefined {
+    if (now.getTime() >= family.expiresAt.getTime()) return 'past its absolute lifetime';
+    if (now.getTime() >= family.lastUsedAt.getTime() + this.config.refreshTokenIdleTtlSeconds * 1000) return 'idle too long';
+    return undefined;
   }
 
   private async reuse(family: TokenFamily, client: AuthenticatedClient, context: GrantContext): Promise<never> {

@@ -62,6 +62,11 @@ export class RefreshTokenKeyRing implements OnModuleInit, OnApplicationShutdown 
     return [...this.keys.values()];
   }
 
+  /** The key `kid` if it is loaded and still valid; never reads the store. */
+  loadedKey(kid: string): MacKey | undefined {
+    return this.keys.get(kid);
+  }
+
   /**
    * The key `kid`, if it is still valid. An unknown kid reloads the store, at most once a second
    * unless the kid comes from the store itself: a client could send any kid.

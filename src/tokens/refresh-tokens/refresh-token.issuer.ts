@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { hmacSha256, sha256 } from '../../common/crypto/hashing';
 import { RandomSource } from '../../common/crypto/random';
+import { KnownFamilies } from './known-families';
 import { decodeRefreshToken, encodeRefreshToken, macMatches } from './refresh-token-codec';
 import { RefreshTokenKeyRing } from './refresh-token-key-ring';
 import { TokenFamiliesRepository } from './token-families.repository';
@@ -40,6 +41,7 @@ export class RefreshTokenIssuer {
     private readonly families: TokenFamiliesRepository,
     private readonly keys: RefreshTokenKeyRing,
     private readonly random: RandomSource,
+    private readonly known: KnownFamilies,
   ) {}
 
   /** What a new family stores, and its first token (generation 0). */
@@ -64,6 +66,7 @@ export class RefreshTokenIssuer {
       const key = await this.keys.key(claim.keyId, family.tokenKeyId === claim.keyId ? 'store' : 'token');
       if (!key || !macMatches(claim, key.key, family.tokenSecret)) return undefined;
       if (claim.generation > family.generation) return undefined;
+      this.known.remember(family);
       return { family, generation: claim.generation };
     }
     if (!OLD_FORM.test(token)) return undefined;
@@ -75,6 +78,20 @@ export class RefreshTokenIssuer {
       return { family, generation, oldTokenHash };
     }
     return { family, generation: family.previousTokenHash === oldTokenHash ? 0 : -1, oldTokenHash };
+  }
+
+  /**
+   * `recognise` without the store, for a family this instance has read before (KnownFamilies):
+   * the token's MAC checks under a loaded key and the family's secret. The family's
+   * generation, revocation and last use are as last seen here, so only `rotate`'s
+   * compare-and-set may decide on them. Undefined when that cannot be told here.
+   */
+  recogniseKnown(token: string): PresentedRefreshToken | undefined {
+    const claim = decodeRefreshToken(token);
+    const family = claim ? this.known.get(claim.familyId) : undefined;
+    const key = claim && family ? this.keys.loadedKey(claim.keyId) : undefined;
+    if (!claim || !family?.tokenSecret || !key || !macMatches(claim, key.key, family.tokenSecret)) return undefined;
+    return { family, generation: claim.generation };
   }
 
   /**
@@ -91,6 +108,7 @@ export class RefreshTokenIssuer {
       return encodeRefreshToken(key.key, key.kid, family.id, 1, tokenSecret);
     }
     if (family.tokenSecret === null || !(await this.families.advance(family.id, generation, key.kid, at))) return undefined;
+    this.known.rotated(family.id, generation + 1, key.kid, at);
     return encodeRefreshToken(key.key, key.kid, family.id, generation + 1, family.tokenSecret);
   }
 
